@@ -1,0 +1,75 @@
+# kzmigration: make targets in pipeline order. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= python3.11
+VENV       ?= .venv
+PY         := $(VENV)/bin/python
+STAMP      := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+
+RAW_DIR    ?=
+FORCE      ?=
+PORT       ?= 8501
+OUT        ?=
+SIZES      ?=
+KEEP_BUILDS ?= 5
+
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+export PYTHONDONTWRITEBYTECODE := 1
+# The project's packages are imported from the checkout (not installed): one copy of the code.
+export PYTHONPATH := $(CURDIR)
+
+help: ## List every target with one line each
+	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "==> setup: creating $(VENV) from requirements.lock"
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==25.3"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP) ## Create the Python environment from the lock (idempotent)
+
+lock: ## Re-resolve requirements.lock from pyproject.toml (maintainers; needs uv)
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+
+ingest: setup ## Land raw extracts in warehouse/raw_store.duckdb (RAW_DIR=... for originals; default: embedded sample)
+	$(PY) -m ingest load $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",)
+
+refresh: setup ## Ingest -> dbt build -> quality gates -> publish warehouse/current.duckdb (FORCE=1 rebuilds)
+	$(PY) -m pipeline.refresh $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",) $(if $(FORCE),--force,) --keep-builds $(KEEP_BUILDS)
+
+rollback: setup ## Re-point warehouse/current.duckdb to the previous good build
+	$(PY) -m pipeline.publish rollback
+
+sample: setup ## Maintainers: rebuild data/sample/ from ../shared/data/public-copies
+	$(PY) -m ingest sample --raw-dir ../shared/data/public-copies --out data/sample
+
+download: setup ## Fetch the configured BNS/Taldau tables into data/raw/<date>/ (OUT=dir to override)
+	$(PY) -m ingest.download $(if $(OUT),--out "$(OUT)",)
+
+app: setup ## Start the Streamlit app on the published warehouse (PORT=8501)
+	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true
+
+docs: setup ## Generate and serve dbt docs on port 8080
+	cd dbt_project && ../$(VENV)/bin/dbt docs generate --target docs && ../$(VENV)/bin/dbt docs serve --target docs --port 8080
+
+lint: setup ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	cd dbt_project && ../$(VENV)/bin/sqlfluff lint models analyses --dialect duckdb
+
+test: setup ## Run the whole test suite (lint included)
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest
+
+bench: setup ## Benchmarks: refresh stages, no-op refresh, app pages, synthetic sizes (SIZES=1e6,1e7)
+	$(PY) -m bench $(if $(SIZES),--sizes $(SIZES),)
+
+clean: ## Remove build outputs (keeps the environment)
+	rm -rf warehouse dbt_project/target dbt_project/logs logs
+
+.PHONY: help setup lock ingest refresh rollback sample download app docs lint test bench clean

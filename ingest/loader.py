@@ -1,0 +1,235 @@
+"""Land registered files in the raw store: one transaction per file, every attempt in the manifest.
+
+Idempotency rules (DESIGN.md §5.4):
+- a file whose (path, SHA-256) is already loaded is skipped and nothing is written;
+- a byte-identical file under another name is recorded once as a duplicate, never loaded twice;
+- a changed file at a known path replaces exactly that path's rows (the old version is marked
+  superseded in the manifest);
+- a file that fails (layout drift, unknown symbol, unknown region) is recorded as failed and
+  leaves its previous rows untouched; the other files still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ingest import raw_store
+from ingest.errors import IngestError
+from ingest.numbers import parse_number, value_text
+from ingest.parsers import PARSERS
+from ingest.parsers.base import PublishedCell
+from ingest.regions import NATIONAL_CODE, RegionResolver, default_resolver
+from ingest.registry import SourceEntry
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source_id: str
+    source_file: str
+    status: str  # loaded | unchanged | duplicate | failed | missing
+    rows: int = 0
+    message: str = ""
+
+
+def new_load_id() -> tuple[str, datetime]:
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    return f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}", now
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def observation_id(sha: str, sheet: str | None, row: int, column: str) -> str:
+    key = f"{sha}|{sheet or ''}|{row}|{column}".encode()
+    return hashlib.sha256(key).hexdigest()[:24]
+
+
+def cells_to_frame(
+    cells: Iterable[PublishedCell],
+    entry: SourceEntry,
+    *,
+    source_file: str,
+    sha: str,
+    resolver: RegionResolver,
+) -> pd.DataFrame:
+    """Turn parsed cells into raw rows: numbers parsed, regions resolved, measures mapped."""
+    rows = []
+    unmapped: set[str] = set()
+    for cell in cells:
+        where = dict(file=source_file, sheet=cell.sheet, row=cell.row_number, column=cell.column_name)
+        try:
+            parsed = parse_number(cell.raw_value)
+            resolve = dict(year=cell.year, naming=entry.region_naming, source_id=entry.id)
+            region = (
+                None  # district rows are kept as published; regions are the warehouse's grain
+                if cell.territory_level == "district"
+                else resolver.resolve(cell.region_as_written, **resolve)
+            )
+            destination = (
+                resolver.resolve(cell.destination_as_written, **resolve)
+                if entry.table == "od_flows"
+                else None
+            )
+        except IngestError as exc:
+            raise type(exc)(exc.bare_message, **where) from None
+        mapping = entry.mapping_for(cell.measure_as_written)
+        if mapping is None:
+            if not entry.land_unmapped_measures:
+                raise IngestError(
+                    f"indicator {cell.measure_as_written!r} is not in the registry entry "
+                    f"{entry.id!r} (add it to ingest/source_registry.yml)",
+                    **where,
+                )
+            unmapped.add(cell.measure_as_written)
+        row = {
+            "observation_id": observation_id(sha, cell.sheet, cell.row_number, cell.column_name),
+            "measure_as_written": cell.measure_as_written,
+            "measure": mapping.measure if mapping else None,
+            "unit": mapping.unit if mapping else None,
+            "flow_scope": mapping.flow_scope if mapping else None,
+            "period_as_written": cell.period_as_written,
+            "period_type": cell.period_type,
+            "year": cell.year,
+            "period": cell.period,
+            "value_text": value_text(cell.raw_value),
+            "value": parsed.value,
+            "value_flag": parsed.flag,
+            "source_id": entry.id,
+            "source_file": source_file,
+            "file_sha256": sha,
+            "sheet": cell.sheet,
+            "row_number": cell.row_number,
+            "column_name": cell.column_name,
+        }
+        if entry.table == "od_flows":
+            row.update(
+                origin_as_written=cell.region_as_written,
+                origin_code=region,
+                destination_as_written=cell.destination_as_written,
+                destination_code=destination,
+            )
+        else:
+            level = cell.territory_level or ("country" if region == NATIONAL_CODE else "region")
+            row.update(
+                region_as_written=cell.region_as_written, region_code=region, territory_level=level
+            )
+        rows.append(row)
+    if not rows:
+        raise IngestError("the file holds no data rows", file=source_file)
+    frame = pd.DataFrame(rows)
+    frame["row_number"] = frame["row_number"].astype("int32")
+    frame["year"] = frame["year"].astype("int32")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def write_file(
+    con,
+    entry: SourceEntry,
+    source_file: str,
+    sha: str,
+    file_bytes: int | None,
+    make_frame,
+    load_id: str,
+    loaded_at: datetime,
+) -> LoadResult:
+    """Shared skip/duplicate/replace logic for originals and for the embedded snapshot."""
+    status = raw_store.manifest_status(con, source_file, sha)
+    if status in ("loaded", "duplicate"):
+        return LoadResult(entry.id, source_file, "unchanged")
+    manifest = dict(
+        source_file=source_file, file_sha256=sha, source_id=entry.id, file_bytes=file_bytes,
+        load_id=load_id, loaded_at=loaded_at,
+    )  # fmt: skip
+    twin = raw_store.loaded_elsewhere(con, source_file, sha)
+    if twin:
+        con.execute("begin")
+        raw_store.upsert_manifest(
+            con, **manifest, status="duplicate", rows_landed=0, duplicate_of=twin,
+            message=f"byte-identical to {twin}; not loaded twice",
+        )  # fmt: skip
+        con.execute("commit")
+        return LoadResult(entry.id, source_file, "duplicate", 0, f"identical to {twin}")
+    try:
+        frame = make_frame()
+    except IngestError as exc:
+        con.execute("begin")
+        raw_store.upsert_manifest(
+            con, **manifest, status="failed", rows_landed=0, duplicate_of=None, message=str(exc)
+        )
+        con.execute("commit")
+        return LoadResult(entry.id, source_file, "failed", 0, str(exc))
+    frame = frame.assign(load_id=load_id, loaded_at=loaded_at)
+    con.execute("begin")
+    try:
+        raw_store.replace_file_rows(con, entry.table, source_file, frame)
+        raw_store.upsert_manifest(
+            con, **manifest, status="loaded", rows_landed=len(frame), duplicate_of=None,
+            message=None,
+        )  # fmt: skip
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return LoadResult(entry.id, source_file, "loaded", len(frame))
+
+
+def registered_files(entry: SourceEntry, raw_dir: Path) -> list[Path]:
+    found: list[Path] = []
+    for pattern in entry.files:
+        found.extend(sorted(p for p in raw_dir.glob(pattern) if p.is_file()))
+    return found
+
+
+def land_originals(
+    con, entries: list[SourceEntry], raw_dir: Path, resolver: RegionResolver | None = None
+) -> list[LoadResult]:
+    resolver = resolver or default_resolver()
+    load_id, loaded_at = new_load_id()
+    results: list[LoadResult] = []
+    for entry in entries:
+        paths = registered_files(entry, raw_dir)
+        if not paths:
+            results.append(LoadResult(entry.id, "|".join(entry.files), "missing"))
+            continue
+        for path in paths:
+            source_file = path.relative_to(raw_dir).as_posix()
+            sha = sha256_of(path)
+
+            def make_frame(path=path, source_file=source_file, sha=sha, entry=entry):
+                try:
+                    cells = PARSERS[entry.parser](path, entry.options)
+                    return cells_to_frame(
+                        cells, entry, source_file=source_file, sha=sha, resolver=resolver
+                    )
+                except IngestError as exc:
+                    if exc.file is None:
+                        raise type(exc)(
+                            exc.bare_message, file=source_file, sheet=exc.sheet, row=exc.row,
+                            column=exc.column,
+                        ) from None  # fmt: skip
+                    raise
+                except Exception as exc:  # an unreadable file fails that file only, clearly
+                    raise IngestError(
+                        f"could not read the file: {type(exc).__name__}: {exc}", file=source_file
+                    ) from exc
+
+            results.append(
+                write_file(
+                    con, entry, source_file, sha, path.stat().st_size, make_frame, load_id,
+                    loaded_at,
+                )  # fmt: skip
+            )
+    return results

@@ -1,0 +1,16 @@
+"""One parser per published layout. The source registry names them by these keys."""
+
+from ingest.parsers.bns_export import bns_export
+from ingest.parsers.csv_tables import internal_migration_csv, od_flows_csv, taldau_flat_csv
+from ingest.parsers.kato_json import kato_json
+from ingest.parsers.spreadsheets import indicator_panel, wide_table
+
+PARSERS = {
+    "od_flows_csv": od_flows_csv,
+    "internal_migration_csv": internal_migration_csv,
+    "taldau_flat_csv": taldau_flat_csv,
+    "wide_table": wide_table,
+    "indicator_panel": indicator_panel,
+    "kato_json": kato_json,
+    "bns_export": bns_export,
+}
