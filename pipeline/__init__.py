@@ -1,0 +1,1 @@
+"""Pipeline: refresh = ingest -> build (raw copy + dbt) -> quality gates -> publish."""

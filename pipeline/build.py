@@ -1,0 +1,62 @@
+"""Build a private warehouse file: copy the raw layer in, then run dbt on it as a subprocess.
+
+dbt-duckdb keeps the file open read-write until its process exits (DESIGN.md §4), so dbt always
+runs in its own process; the build file is never the served one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipeline.paths import DBT_PROJECT_DIR, WarehousePaths
+
+RAW_TABLES = ("observations", "od_flows", "load_manifest")
+
+
+class StageError(RuntimeError):
+    """A refresh stage failed; the message says which and why."""
+
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(f"{stage} failed: {message}")
+        self.stage = stage
+
+
+def prepare_build_db(paths: WarehousePaths) -> Path:
+    """A fresh build file holding a copy of the raw tables (so the build is self-contained)."""
+    if paths.build_dir.exists():
+        shutil.rmtree(paths.build_dir)
+    paths.build_dir.mkdir(parents=True)
+    with duckdb.connect(str(paths.build_db)) as con:
+        con.execute(f"attach '{paths.raw_store}' as raw_store (read_only)")
+        con.execute("create schema raw")
+        for table in RAW_TABLES:
+            con.execute(f"create table raw.{table} as select * from raw_store.raw.{table}")
+        con.execute("detach raw_store")
+    return paths.build_db
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> None:
+    """Run `dbt <args>` against the build file; raise StageError on failure."""
+    env = dict(os.environ, KZM_BUILD_DB=str(paths.build_db), DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)]
+    proc = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+    if log_file:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        failures = [
+            line for line in proc.stdout.splitlines() if "ERROR" in line or "FAIL" in line
+        ][-15:]
+        raise StageError(f"dbt {args[0]}", "\n".join(failures) or proc.stderr[-2000:])
