@@ -1,0 +1,201 @@
+-- One row per (region_frame, region_code, year): population of each unit of each frame in a
+-- year, wherever it is derivable from the units published that year. A unit of a coarser frame
+-- is the sum of its published parts (South Kazakhstan in 2020 = Turkestan + Shymkent); a unit of
+-- a finer frame than the year's own is not derivable (Abai in 2020 is inside East Kazakhstan)
+-- and gets no row. The annual average is the mean of 1 January of y and y + 1 in the same unit.
+with
+
+start_of_year as (
+
+    select * from {{ ref('int_population__start_of_year') }}
+
+),
+
+frame_map as (
+
+    select * from {{ ref('region_frame_map') }}
+
+),
+
+frames as (
+
+    select * from {{ ref('region_frames') }}
+
+),
+
+-- the 20 units of the current frame are the atoms every other unit is made of
+atoms as (
+
+    select
+        frame_map.region_frame,
+        frame_map.region_code as atom_code,
+        frame_map.frame_region_code
+    from frame_map
+    where frame_map.region_code in (
+        select current_units.region_code from frame_map as current_units
+        where current_units.region_frame = 'kz20'
+    )
+
+),
+
+target_units as (
+
+    select
+        region_frame,
+        frame_region_code as region_code,
+        count(*) as atom_count
+    from atoms
+    group by all
+
+),
+
+published_units as (
+
+    select
+        start_of_year.year,
+        start_of_year.region_code,
+        start_of_year.population_start_of_year,
+        start_of_year.quality_flag,
+        start_of_year.source_id,
+        start_of_year.lineage_observation_ids,
+        atoms.atom_code,
+        count(*) over (partition by start_of_year.year, start_of_year.region_code) as atom_count
+    from start_of_year
+    inner join atoms
+        on
+            start_of_year.region_frame = atoms.region_frame
+            and start_of_year.region_code = atoms.frame_region_code
+    where start_of_year.region_code <> '000000000'
+
+),
+
+-- every published unit that touches a target unit, with how many of its atoms lie inside it
+touching_units as (
+
+    select
+        atoms.region_frame,
+        atoms.frame_region_code as target_region_code,
+        published_units.year,
+        published_units.region_code as part_region_code,
+        published_units.population_start_of_year,
+        published_units.quality_flag,
+        published_units.source_id,
+        published_units.lineage_observation_ids,
+        published_units.atom_count,
+        count(*) as atoms_inside
+    from atoms
+    inner join published_units
+        on atoms.atom_code = published_units.atom_code
+    group by all
+
+),
+
+regional_start_of_year as (
+
+    select
+        touching_units.region_frame,
+        touching_units.target_region_code as region_code,
+        touching_units.year,
+        sum(touching_units.population_start_of_year) as population_start_of_year,
+        count(*) as parts,
+        string_agg(distinct touching_units.source_id, '+' order by touching_units.source_id)
+            as source_id,
+        case
+            when bool_or(touching_units.quality_flag = 'sources_disagree') then 'sources_disagree'
+            when bool_or(touching_units.quality_flag = 'publisher_new_frame_parts_summed')
+                then 'publisher_new_frame_parts_summed'
+            when bool_or(touching_units.quality_flag = 'low_precedence_source_only')
+                then 'low_precedence_source_only'
+            when count(*) > 1 then 'sum_of_parts'
+            else 'ok'
+        end as quality_flag,
+        string_agg(touching_units.part_region_code, '+' order by touching_units.part_region_code)
+            as parts_region_codes,
+        flatten(list(touching_units.lineage_observation_ids order by touching_units.part_region_code))
+            as lineage_observation_ids
+    from touching_units
+    inner join target_units
+        on
+            touching_units.region_frame = target_units.region_frame
+            and touching_units.target_region_code = target_units.region_code
+    group by
+        touching_units.region_frame, touching_units.target_region_code, touching_units.year, target_units.atom_count
+    having
+        bool_and(touching_units.atoms_inside = touching_units.atom_count)
+        and sum(touching_units.atoms_inside) = target_units.atom_count
+
+),
+
+-- the Republic is the same in every frame
+national_start_of_year as (
+
+    select
+        frames.region_frame,
+        start_of_year.region_code,
+        start_of_year.year,
+        start_of_year.population_start_of_year,
+        1 as parts,
+        start_of_year.source_id,
+        start_of_year.quality_flag,
+        start_of_year.region_code as parts_region_codes,
+        start_of_year.lineage_observation_ids
+    from start_of_year
+    cross join frames
+    where start_of_year.region_code = '000000000'
+
+),
+
+all_start_of_year as (
+
+    select * from regional_start_of_year
+    union all
+    select * from national_start_of_year
+
+),
+
+with_next_year as (
+
+    select
+        this_year.*,
+        next_year.population_start_of_year as population_start_of_next_year,
+        next_year.quality_flag as next_year_quality_flag,
+        next_year.lineage_observation_ids as next_year_lineage_observation_ids
+    from all_start_of_year as this_year
+    left join all_start_of_year as next_year
+        on
+            this_year.region_frame = next_year.region_frame
+            and this_year.region_code = next_year.region_code
+            and this_year.year + 1 = next_year.year
+
+)
+
+select
+    region_frame,
+    region_code,
+    year,
+    population_start_of_year,
+    (population_start_of_year + population_start_of_next_year) / 2.0 as population_average,
+    case
+        when population_start_of_next_year is not null then 'annual_average_from_1_january_stocks'
+        else 'start_of_year'
+    end as population_measure,
+    coalesce(
+        (population_start_of_year + population_start_of_next_year) / 2.0, population_start_of_year
+    ) as population_for_rates,
+    source_id,
+    case
+        when 'sources_disagree' in (quality_flag, next_year_quality_flag) then 'sources_disagree'
+        when 'publisher_new_frame_parts_summed' in (quality_flag, next_year_quality_flag)
+            then 'publisher_new_frame_parts_summed'
+        when 'low_precedence_source_only' in (quality_flag, next_year_quality_flag)
+            then 'low_precedence_source_only'
+        when 'national_sum_of_regions' in (quality_flag, next_year_quality_flag)
+            then 'national_sum_of_regions'
+        when 'sum_of_parts' in (quality_flag, next_year_quality_flag) then 'sum_of_parts'
+        else 'ok'
+    end as quality_flag,
+    parts_region_codes,
+    list_concat(
+        lineage_observation_ids, coalesce(next_year_lineage_observation_ids, [])
+    ) as lineage_observation_ids
+from with_next_year
