@@ -23,7 +23,10 @@ def report(results: list[LoadResult]) -> int:
     counts = {s: sum(r.status == s for r in results) for s in sorted({r.status for r in results})}
     print("ingest: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     if failed:
-        print(f"ingest: {len(failed)} file(s) failed; their previous rows are untouched", file=sys.stderr)
+        print(
+            f"ingest: {len(failed)} file(s) failed; their previous rows are untouched",
+            file=sys.stderr,
+        )
         for r in failed:
             print(f"  FAILED {r.source_file}: {r.message}", file=sys.stderr)
         return 1

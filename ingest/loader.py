@@ -68,7 +68,9 @@ def cells_to_frame(
     rows = []
     unmapped: set[str] = set()
     for cell in cells:
-        where = dict(file=source_file, sheet=cell.sheet, row=cell.row_number, column=cell.column_name)
+        where = dict(
+            file=source_file, sheet=cell.sheet, row=cell.row_number, column=cell.column_name
+        )
         try:
             parsed = parse_number(cell.raw_value)
             resolve = dict(year=cell.year, naming=entry.region_naming, source_id=entry.id)
@@ -228,7 +230,13 @@ def land_originals(
 
             results.append(
                 write_file(
-                    con, entry, source_file, sha, path.stat().st_size, make_frame, load_id,
+                    con,
+                    entry,
+                    source_file,
+                    sha,
+                    path.stat().st_size,
+                    make_frame,
+                    load_id,
                     loaded_at,
                 )  # fmt: skip
             )

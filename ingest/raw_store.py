@@ -27,7 +27,7 @@ VALUE_COLUMNS = """
     period           varchar not null,   -- 2022 | 2022-Q3 | 2022-H1 | 2022-9M | 2024-05
     value_text       varchar not null,   -- the value exactly as published
     value            double,             -- parsed number; null when value_flag is set
-    value_flag       varchar             -- empty | symbol_dash | symbol_ellipsis | symbol_confidential
+    value_flag       varchar   -- empty | symbol_dash | symbol_ellipsis | symbol_confidential
 """
 
 DDL = f"""

@@ -88,7 +88,9 @@ class RegionResolver:
                 return code
             raise UnknownRegionError(f"unknown KATO code {code!r}", file=file or None)
         candidates = [
-            a for a in self._aliases.get(normalise_name(name), []) if a.applies(year, naming, source_id)
+            a
+            for a in self._aliases.get(normalise_name(name), [])
+            if a.applies(year, naming, source_id)
         ]
         # A source-specific alias overrides the general ones for that source.
         specific = [a for a in candidates if a.source_id]

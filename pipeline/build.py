@@ -56,7 +56,7 @@ def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> 
         log_file.parent.mkdir(parents=True, exist_ok=True)
         log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
-        failures = [
-            line for line in proc.stdout.splitlines() if "ERROR" in line or "FAIL" in line
-        ][-15:]
+        failures = [line for line in proc.stdout.splitlines() if "ERROR" in line or "FAIL" in line][
+            -15:
+        ]
         raise StageError(f"dbt {args[0]}", "\n".join(failures) or proc.stderr[-2000:])

@@ -32,7 +32,9 @@ class RefreshLock:
                 f"another refresh is running ({holder}); this one exits without changing anything"
             ) from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode(), 0)
+        os.pwrite(
+            fd, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode(), 0
+        )
         self._fd = fd
         return self
 

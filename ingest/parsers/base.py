@@ -57,7 +57,11 @@ def as_year(header: Any, *, file: str, sheet: str | None, row: int, column: str)
     text = text.strip()
     if not _YEAR.match(text):
         raise LayoutDriftError(
-            f"year header expected, found {header!r}", file=file, sheet=sheet, row=row, column=column
+            f"year header expected, found {header!r}",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=column,
         )
     return int(text)
 

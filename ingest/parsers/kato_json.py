@@ -1,4 +1,5 @@
-"""JSON tables keyed by 9-digit KATO code: {indicator, unit, periods, values: {period: {kato: v}}}."""
+"""JSON tables keyed by 9-digit KATO code:
+{indicator, unit, periods, values: {period: {kato: value}}}."""
 
 from __future__ import annotations
 

@@ -28,7 +28,9 @@ def read_sheet(path: Path, sheet: str | int | None) -> tuple[str, list[list[Any]
     if sheet is None or isinstance(sheet, int):
         index = sheet or 0
         if index >= len(book.sheet_names):
-            raise LayoutDriftError(f"sheet #{index} missing; sheets: {book.sheet_names}", file=path.name)
+            raise LayoutDriftError(
+                f"sheet #{index} missing; sheets: {book.sheet_names}", file=path.name
+            )
         name = book.sheet_names[index]
     else:
         name = sheet
@@ -68,7 +70,9 @@ def _period_headers(rows, header_rows: list[int], kind: str, *, file: str, sheet
             label = str(int(last[col])) if isinstance(last[col], float) else str(last[col]).strip()
             headers[col] = (re.sub(r"\s+", " ", label), year, period, ptype)
     if not headers:
-        raise LayoutDriftError("no period headers found", file=file, sheet=sheet, row=header_rows[-1])
+        raise LayoutDriftError(
+            "no period headers found", file=file, sheet=sheet, row=header_rows[-1]
+        )
     return headers
 
 
@@ -90,10 +94,10 @@ def wide_table(path: Path, options: dict[str, Any]) -> Iterator[PublishedCell]:
             )  # fmt: skip
         if len(rows) < header_rows[-1] + 1:
             raise LayoutDriftError("sheet ends before its data rows", **where)
-        corner = options.get("corner")
-        if corner is not None and str(rows[header_rows[-1] - 1][0]).strip() != corner:
+        corner, found = options.get("corner"), rows[header_rows[-1] - 1][0]
+        if corner is not None and str(found).strip() != corner:
             raise LayoutDriftError(
-                f"{corner!r} expected in A{header_rows[-1]}, found {rows[header_rows[-1] - 1][0]!r}",
+                f"{corner!r} expected in A{header_rows[-1]}, found {found!r}",
                 **where, row=header_rows[-1], column="A",
             )  # fmt: skip
         headers = _period_headers(rows, header_rows, kind, **where)

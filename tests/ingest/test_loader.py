@@ -71,7 +71,8 @@ def test_corrected_file_replaces_exactly_its_rows(raw_dir):
     land_originals(con, load_registry(), raw_dir)
     other_rows = con.execute(
         "select * exclude (load_id, loaded_at) from raw.observations "
-        "where source_file <> ? order by observation_id", [f"{KANAT}/internal_migration_2022.csv"]
+        "where source_file <> ? order by observation_id",
+        [f"{KANAT}/internal_migration_2022.csv"],
     ).fetchall()
     path = raw_dir / KANAT / "internal_migration_2022.csv"
     path.write_text(path.read_text().replace("Abay,Total,15905,22308,-6403",
@@ -81,16 +82,24 @@ def test_corrected_file_replaces_exactly_its_rows(raw_dir):
     assert sum(r.status == "loaded" for r in results.values()) == 1
     assert con.execute(
         "select value from raw.observations where source_file = ? and region_code = '100000000' "
-        "and measure = 'arrivals'", [f"{KANAT}/internal_migration_2022.csv"]
-    ).fetchall() == [(15906.0,)]
-    assert con.execute(
-        "select count(*) from raw.observations where source_file = ?",
+        "and measure = 'arrivals'",
         [f"{KANAT}/internal_migration_2022.csv"],
-    ).fetchone()[0] == 60
-    assert con.execute(
-        "select * exclude (load_id, loaded_at) from raw.observations "
-        "where source_file <> ? order by observation_id", [f"{KANAT}/internal_migration_2022.csv"]
-    ).fetchall() == other_rows
+    ).fetchall() == [(15906.0,)]
+    assert (
+        con.execute(
+            "select count(*) from raw.observations where source_file = ?",
+            [f"{KANAT}/internal_migration_2022.csv"],
+        ).fetchone()[0]
+        == 60
+    )
+    assert (
+        con.execute(
+            "select * exclude (load_id, loaded_at) from raw.observations "
+            "where source_file <> ? order by observation_id",
+            [f"{KANAT}/internal_migration_2022.csv"],
+        ).fetchall()
+        == other_rows
+    )
     statuses = con.execute(
         "select status from raw.load_manifest where source_file = ? order by loaded_at, status",
         [f"{KANAT}/internal_migration_2022.csv"],
@@ -134,7 +143,13 @@ def test_unknown_symbol_names_file_sheet_row_and_column(raw_dir, tmp_path):
     con = raw_store.connect(":memory:")
     result = by_file(land_originals(con, load_registry(), raw_dir))[CAMOMILE]
     assert result.status == "failed"
-    for part in ("unknown value 'н/д'", "migration.xlsx", "sheet 'Sheet1'", "row 4", "column 'C: 2020'"):
+    for part in (
+        "unknown value 'н/д'",
+        "migration.xlsx",
+        "sheet 'Sheet1'",
+        "row 4",
+        "column 'C: 2020'",
+    ):
         assert part in result.message
 
 
@@ -161,7 +176,9 @@ def test_unknown_region_fails_loudly(raw_dir):
     path = raw_dir / KANAT / "internal_migration_2023.csv"
     path.write_text(path.read_text().replace("Abay,Total", "Abaj,Total"))
     con = raw_store.connect(":memory:")
-    result = by_file(land_originals(con, load_registry(), raw_dir))[f"{KANAT}/internal_migration_2023.csv"]
+    result = by_file(land_originals(con, load_registry(), raw_dir))[
+        f"{KANAT}/internal_migration_2023.csv"
+    ]
     assert result.status == "failed"
     assert "unknown region name 'Abaj'" in result.message and "row 2" in result.message
 

@@ -49,7 +49,10 @@ def test_od_flows_csv(landed):
     assert row == ("190000000", "750000000", 36729.0, 2, "2025", "interregional")
     assert one(con, "select count(*) from raw.od_flows")[0] == 3040
     # 20 x 19 ordered pairs per year, 8 years
-    assert one(con, "select count(distinct (origin_code, destination_code)) from raw.od_flows")[0] == 380
+    assert (
+        one(con, "select count(distinct (origin_code, destination_code)) from raw.od_flows")[0]
+        == 380
+    )
 
 
 def test_internal_migration_csv(landed):
@@ -87,7 +90,9 @@ def test_text_numbers_with_spaces(landed):
 
 def test_kato_json(landed):
     con, _ = landed
-    value, _, _, region, sheet, _, column = cell(con, "kazdata_migration_balance", "710000000", "2023")
+    value, _, _, region, sheet, _, column = cell(
+        con, "kazdata_migration_balance", "710000000", "2023"
+    )
     assert (value, region, sheet, column) == (51539.0, "710000000", None, "values.2023.710000000")
     assert cell(con, "kazdata_unemployment_rate", "100000000", "2023-Q1")[0] == 4.8
 
@@ -107,7 +112,9 @@ def test_bns_dynamic_table_grp_with_cumulative_quarters(landed):
 
 def test_bns_dynamic_table_unemployment_two_header_rows(landed):
     con, _ = landed
-    value, _, flag, region, sheet, row, column = cell(con, "bns_unemployment_xlsx", "000000000", "2001")
+    value, _, flag, region, sheet, row, column = cell(
+        con, "bns_unemployment_xlsx", "000000000", "2001"
+    )
     assert (value, region, sheet, row) == (10.4, "Republic of Kazakhstan", "Regions_quarter", 6)
     assert column.startswith("F: 2001")
     assert cell(con, "bns_unemployment_xlsx", "000000000", "2001-Q1")[0] == 12.7

@@ -52,7 +52,9 @@ def test_spellings_resolve(resolver, name, code):
     assert resolver.resolve(name, year=2023, naming="current", source_id="any") == code
 
 
-@pytest.mark.parametrize("name", ["Туркестанская", "Туркестанская2)", "Туркестанская**", "Turkistan"])
+@pytest.mark.parametrize(
+    "name", ["Туркестанская", "Туркестанская2)", "Туркестанская**", "Turkistan"]
+)
 def test_turkestan_depends_on_year_and_naming(resolver, name):
     # historical files: before the June 2018 reform the name stands for South Kazakhstan
     assert resolver.resolve(name, year=2017, naming="historical", source_id="s") == "510000000"
