@@ -54,8 +54,11 @@ download: setup ## Fetch the configured BNS/Taldau tables into data/raw/<date>/ 
 app: setup ## Start the Streamlit app on the published warehouse (PORT=8501)
 	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true
 
-docs: setup ## Generate and serve dbt docs on port 8080
-	cd dbt_project && ../$(VENV)/bin/dbt docs generate --target docs && ../$(VENV)/bin/dbt docs serve --target docs --port 8080
+docs: setup ## Generate dbt docs from the served build and serve them on port 8080
+	@test -e warehouse/current.duckdb || { echo "no published build yet: run 'make refresh' first"; exit 1; }
+	mkdir -p warehouse/docs && cp -L warehouse/current.duckdb warehouse/docs/warehouse.duckdb
+	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs generate
+	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs serve --port 8080 --no-browser
 
 lint: setup ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
 	$(VENV)/bin/ruff check .

@@ -9,8 +9,8 @@ from pathlib import Path
 from ingest import raw_store, sample
 from ingest.loader import LoadResult, land_originals
 from ingest.registry import load_registry
-
-DEFAULT_RAW_DB = Path("warehouse/raw_store.duckdb")
+from pipeline.lock import RefreshLock, RefreshLocked
+from pipeline.paths import warehouse_paths
 
 
 def report(results: list[LoadResult]) -> int:
@@ -54,11 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="land raw extracts (default: the embedded sample)")
     load.add_argument("--raw-dir", type=Path, help="directory of original files (registry paths)")
-    load.add_argument("--raw-db", type=Path, default=DEFAULT_RAW_DB)
+    load.add_argument("--raw-db", type=Path, help="default: raw_store.duckdb in the warehouse dir")
     snap = sub.add_parser("sample", help="write data/sample/ from the originals (maintainers)")
     snap.add_argument("--raw-dir", type=Path, required=True)
     snap.add_argument("--out", type=Path, default=sample.SAMPLE_DIR)
     args = parser.parse_args(argv)
     if args.command == "load":
-        return land(args.raw_dir, args.raw_db)
+        paths = warehouse_paths()
+        try:
+            with RefreshLock(paths.lock):  # the raw store has one writer at a time
+                return land(args.raw_dir, args.raw_db or paths.raw_store)
+        except RefreshLocked as exc:
+            print(f"ingest: {exc}", file=sys.stderr)
+            return 75
     return sample.write_snapshot(args.raw_dir, args.out)
