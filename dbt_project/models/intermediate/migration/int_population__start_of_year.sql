@@ -3,16 +3,9 @@
 -- the precedence seed, every other source compared with it.
 with
 
-observations as (
+candidates as (
 
-    select * from {{ ref('stg_raw__observations') }}
-
-),
-
-precedence as (
-
-    select * from {{ ref('migration_source_precedence') }}
-    where measure = 'population'
+    select * from {{ ref('int_population__candidates') }}
 
 ),
 
@@ -29,103 +22,9 @@ frames as (
 
 ),
 
-frame_map as (
-
-    select * from {{ ref('region_frame_map') }}
-
-),
-
--- published 1 January stocks; placeholder zeros and suppressed cells are not figures
-population_observations as (
-
-    select
-        observations.observation_id,
-        observations.source_id,
-        observations.region_code,
-        observations.is_national,
-        observations.year,
-        observations.value,
-        observations.staging_flag,
-        frames.region_frame
-    from observations
-    inner join frames
-        on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
-    where
-        observations.measure = 'population'
-        and observations.period_type = 'year'
-        and observations.value is not null
-        and (
-            observations.staging_flag is null
-            or observations.staging_flag = 'unit_outside_its_frame_publisher_estimate'
-        )
-
-),
-
--- a source that already shows a new unit in a year of the old frame (xuzzu: Shymkent in 2017)
--- publishes that year in the new borders: its row for the old parent unit holds only the rest
--- of the parent, so the parent is the row plus the new units shown beside it
-publisher_new_frame_parts as (
-
-    select
-        population_observations.source_id,
-        population_observations.year,
-        frame_map.frame_region_code as parent_region_code,
-        sum(population_observations.value) as parts_value,
-        list(population_observations.observation_id order by population_observations.observation_id)
-            as parts_observation_ids
-    from population_observations
-    inner join frame_map
-        on
-            population_observations.region_frame = frame_map.region_frame
-            and population_observations.region_code = frame_map.region_code
-    where population_observations.staging_flag = 'unit_outside_its_frame_publisher_estimate'
-    group by all
-
-),
-
-candidates as (
-
-    select
-        population_observations.region_code,
-        population_observations.year,
-        population_observations.region_frame,
-        population_observations.is_national,
-        population_observations.source_id,
-        precedence.precedence,
-        population_observations.value + coalesce(publisher_new_frame_parts.parts_value, 0) as population_value,
-        publisher_new_frame_parts.parts_value is not null as is_parts_summed,
-        list_concat(
-            [population_observations.observation_id],
-            coalesce(publisher_new_frame_parts.parts_observation_ids, [])
-        ) as observation_ids
-    from population_observations
-    inner join precedence
-        on population_observations.source_id = precedence.source_id
-    left join publisher_new_frame_parts
-        on
-            population_observations.source_id = publisher_new_frame_parts.source_id
-            and population_observations.year = publisher_new_frame_parts.year
-            and population_observations.region_code = publisher_new_frame_parts.parent_region_code
-    where population_observations.staging_flag is null
-
-),
-
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by region_code, year order by precedence
-        ) as precedence_rank
-    from candidates
-
-),
-
 chosen as (
 
-    select * from ranked
+    select * from candidates
     where precedence_rank = 1
 
 ),
@@ -135,21 +34,21 @@ comparison as (
     select
         chosen.region_code,
         chosen.year,
-        count(ranked.source_id) as sources_compared,
-        count(ranked.source_id) filter (
-            where abs(ranked.population_value - chosen.population_value) > tolerances.tolerance
+        count(candidates.source_id) as sources_compared,
+        count(candidates.source_id) filter (
+            where abs(candidates.population_value - chosen.population_value) > tolerances.tolerance
         ) as sources_disagreeing,
         string_agg(
-            ranked.source_id || '=' || ranked.population_value::varchar, ', ' order by ranked.precedence
-        ) filter (where abs(ranked.population_value - chosen.population_value) > tolerances.tolerance)
+            candidates.source_id || '=' || candidates.population_value::varchar, ', ' order by candidates.precedence
+        ) filter (where abs(candidates.population_value - chosen.population_value) > tolerances.tolerance)
             as disagreeing_values
     from chosen
     cross join tolerances
-    left join ranked
+    left join candidates
         on
-            chosen.region_code = ranked.region_code
-            and chosen.year = ranked.year
-            and ranked.precedence_rank > 1
+            chosen.region_code = candidates.region_code
+            and chosen.year = candidates.year
+            and candidates.precedence_rank > 1
     group by all
 
 ),

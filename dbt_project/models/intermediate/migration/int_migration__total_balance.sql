@@ -1,0 +1,117 @@
+-- One row per (region_frame, region_code, year): total migration balance (all flows, incl.
+-- moves abroad; net only, no source publishes total arrivals and departures by region here).
+-- The source is chosen per unit of the year's own frame by seed migration_source_precedence
+-- (kazdata_migration_balance > camomile_migration > xuzzu_region_panel); coarser frames sum
+-- the parts. Disagreements are listed in int_quality__migration_checks.
+with
+
+candidates as (
+
+    select * from {{ ref('int_migration__total_balance_candidates') }}
+
+),
+
+tolerances as (
+
+    select * from {{ ref('migration_check_tolerances') }}
+    where check_name = 'total_balance_sources_disagree'
+
+),
+
+unit_parts as (
+
+    select * from {{ ref('int_region_frames__unit_parts') }}
+    where frame_relation in ('same', 'coarser')
+
+),
+
+chosen as (
+
+    select * from candidates
+    where precedence_rank = 1
+
+),
+
+comparison as (
+
+    select
+        chosen.region_code,
+        chosen.year,
+        count(others.source_id) as other_sources,
+        count(others.source_id) filter (
+            where abs(others.net_migration - chosen.net_migration) > tolerances.tolerance
+        ) as sources_disagreeing
+    from chosen
+    cross join tolerances
+    left join candidates as others
+        on
+            chosen.region_code = others.region_code
+            and chosen.year = others.year
+            and others.precedence_rank > 1
+    group by all
+
+),
+
+published_units as (
+
+    select
+        chosen.region_code,
+        chosen.year,
+        chosen.native_frame,
+        chosen.net_migration,
+        chosen.source_id,
+        chosen.precedence > 1 and comparison.other_sources = 0 as is_low_precedence_only,
+        comparison.sources_disagreeing > 0 as is_disputed,
+        chosen.observation_id
+    from chosen
+    inner join comparison
+        on
+            chosen.region_code = comparison.region_code
+            and chosen.year = comparison.year
+
+),
+
+frame_units as (
+
+    select
+        unit_parts.region_frame,
+        unit_parts.region_code,
+        published_units.year,
+        unit_parts.parts_in_unit,
+        count(*) as parts_found,
+        sum(published_units.net_migration) as net_migration,
+        string_agg(distinct published_units.source_id, '+' order by published_units.source_id) as source_id,
+        bool_or(published_units.is_low_precedence_only) as is_low_precedence_only,
+        list(published_units.observation_id order by published_units.observation_id)
+            as lineage_observation_ids
+    from published_units
+    inner join unit_parts
+        on
+            published_units.native_frame = unit_parts.native_frame
+            and published_units.region_code = unit_parts.part_region_code
+    group by all
+
+)
+
+select
+    region_frame,
+    region_code,
+    year,
+    'total' as flow_scope,
+    null::double as arrivals,
+    null::double as departures,
+    net_migration,
+    source_id,
+    case
+        when is_low_precedence_only then 'low_precedence_source_only'
+        when parts_in_unit > 1 then 'merged_units'
+        else 'ok'
+    end as base_flag,
+    nullif(concat_ws(
+        '; ',
+        case when is_low_precedence_only then 'only ' || source_id || ' publishes this balance' end,
+        case when parts_in_unit > 1 then 'net migration summed over ' || parts_in_unit::varchar || ' units' end
+    ), '') as base_note,
+    lineage_observation_ids
+from frame_units
+where parts_found = parts_in_unit
