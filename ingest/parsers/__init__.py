@@ -4,6 +4,7 @@ from ingest.parsers.bns_export import bns_export
 from ingest.parsers.csv_tables import internal_migration_csv, od_flows_csv, taldau_flat_csv
 from ingest.parsers.kato_json import kato_json
 from ingest.parsers.spreadsheets import indicator_panel, wide_table
+from ingest.parsers.taldau_json import taldau_json
 
 PARSERS = {
     "od_flows_csv": od_flows_csv,
@@ -13,4 +14,5 @@ PARSERS = {
     "indicator_panel": indicator_panel,
     "kato_json": kato_json,
     "bns_export": bns_export,
+    "taldau_json": taldau_json,
 }
