@@ -42,6 +42,7 @@ class SourceEntry:
     description: str
     measures: dict[str, MeasureMapping]  # measure as written -> mapping
     land_unmapped_measures: bool
+    origin: str = "public_copy"  # public_copy (../shared/data/public-copies) | download
     options: dict[str, Any] = field(default_factory=dict)
 
     def mapping_for(self, measure_as_written: str) -> MeasureMapping | None:
@@ -55,7 +56,11 @@ class RegistryError(ValueError):
     pass
 
 
-def load_registry(path: Path = REGISTRY_YML) -> list[SourceEntry]:
+ORIGINS = ("public_copy", "download")
+
+
+def load_registry(path: Path = REGISTRY_YML, origin: str | None = None) -> list[SourceEntry]:
+    """All registry entries, or only those of one origin (public_copy or download)."""
     with open(path, encoding="utf-8") as fh:
         doc = yaml.safe_load(fh)
     entries: list[SourceEntry] = []
@@ -73,6 +78,8 @@ def load_registry(path: Path = REGISTRY_YML) -> list[SourceEntry]:
                 raise RegistryError(f"{where}: flow_scope {scope!r} not in {FLOW_SCOPES}")
             measures[str(m["as_written"]).strip()] = MeasureMapping(m["measure"], m["unit"], scope)
         files = item["file"] if isinstance(item["file"], list) else [item["file"]]
+        if item.get("origin", "public_copy") not in ORIGINS:
+            raise RegistryError(f"{where}: origin must be one of {ORIGINS}")
         entries.append(
             SourceEntry(
                 id=item["id"],
@@ -87,10 +94,11 @@ def load_registry(path: Path = REGISTRY_YML) -> list[SourceEntry]:
                 description=item.get("description", ""),
                 measures=measures,
                 land_unmapped_measures=bool(item.get("land_unmapped_measures", False)),
+                origin=item.get("origin", "public_copy"),
                 options=item.get("options", {}) or {},
             )
         )
     ids = [e.id for e in entries]
     if len(ids) != len(set(ids)):
         raise RegistryError(f"{path.name}: duplicate source ids")
-    return entries
+    return [e for e in entries if origin is None or e.origin == origin]

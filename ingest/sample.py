@@ -22,7 +22,7 @@ TABLES = ("observations", "od_flows")
 
 
 def write_snapshot(raw_dir: Path, out: Path) -> int:
-    entries = load_registry()
+    entries = load_registry(origin="public_copy")
     con = raw_store.connect(":memory:")
     results = land_originals(con, entries, raw_dir)
     bad = [r for r in results if r.status in ("failed", "missing")]

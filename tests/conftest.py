@@ -32,7 +32,7 @@ def sample_raw_store(tmp_path_factory) -> Path:
     """A raw store loaded from the embedded sample (data/sample), once per test session."""
     path = tmp_path_factory.mktemp("raw") / "raw_store.duckdb"
     with raw_store.connect(str(path)) as con:
-        results = sample.land_snapshot(con, load_registry(), sample.SAMPLE_DIR)
+        results = sample.land_snapshot(con, load_registry(origin="public_copy"), sample.SAMPLE_DIR)
     assert all(r.status == "loaded" for r in results), results
     return path
 

@@ -38,10 +38,10 @@ def by_file(results):
 
 def test_second_load_of_unchanged_inputs_adds_nothing(raw_dir):
     con = raw_store.connect(":memory:")
-    first = land_originals(con, load_registry(), raw_dir)
+    first = land_originals(con, load_registry(origin="public_copy"), raw_dir)
     before = counts(con)
     snapshot = con.execute("select * from raw.observations order by observation_id").fetchall()
-    second = land_originals(con, load_registry(), raw_dir)
+    second = land_originals(con, load_registry(origin="public_copy"), raw_dir)
     assert {r.status for r in first} == {"loaded"}
     assert {r.status for r in second} == {"unchanged"}
     assert counts(con) == before
@@ -52,23 +52,23 @@ def test_second_load_of_unchanged_inputs_adds_nothing(raw_dir):
 
 def test_identical_file_under_another_name_is_not_loaded_twice(raw_dir):
     con = raw_store.connect(":memory:")
-    land_originals(con, load_registry(), raw_dir)
+    land_originals(con, load_registry(origin="public_copy"), raw_dir)
     before = counts(con)
     folder = raw_dir / KANAT
     # a browser's name for a second download of the same file
     shutil.copy(folder / "internal_migration_2023.csv", folder / "internal_migration_2023 (1).csv")
-    results = by_file(land_originals(con, load_registry(), raw_dir))
+    results = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))
     dup = results[f"{KANAT}/internal_migration_2023 (1).csv"]
     assert dup.status == "duplicate" and "internal_migration_2023.csv" in dup.message
     assert counts(con)[:2] == before[:2]
     assert counts(con)[2] == before[2] + 1  # recorded once in the manifest
-    land_originals(con, load_registry(), raw_dir)
+    land_originals(con, load_registry(origin="public_copy"), raw_dir)
     assert counts(con)[2] == before[2] + 1  # and not again
 
 
 def test_corrected_file_replaces_exactly_its_rows(raw_dir):
     con = raw_store.connect(":memory:")
-    land_originals(con, load_registry(), raw_dir)
+    land_originals(con, load_registry(origin="public_copy"), raw_dir)
     other_rows = con.execute(
         "select * exclude (load_id, loaded_at) from raw.observations "
         "where source_file <> ? order by observation_id",
@@ -77,7 +77,7 @@ def test_corrected_file_replaces_exactly_its_rows(raw_dir):
     path = raw_dir / KANAT / "internal_migration_2022.csv"
     path.write_text(path.read_text().replace("Abay,Total,15905,22308,-6403",
                                              "Abay,Total,15906,22308,-6402"))  # fmt: skip
-    results = by_file(land_originals(con, load_registry(), raw_dir))
+    results = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))
     assert results[f"{KANAT}/internal_migration_2022.csv"].status == "loaded"
     assert sum(r.status == "loaded" for r in results.values()) == 1
     assert con.execute(
@@ -111,7 +111,7 @@ def test_renamed_column_fails_that_file_only(raw_dir):
     con = raw_store.connect(":memory:")
     path = raw_dir / OD
     path.write_text(path.read_text().replace("region_immigr", "region_immigration", 1))
-    results = by_file(land_originals(con, load_registry(), raw_dir))
+    results = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))
     failed = results[OD]
     assert failed.status == "failed"
     assert "header drift" in failed.message and "region_immigr" in failed.message
@@ -122,11 +122,11 @@ def test_renamed_column_fails_that_file_only(raw_dir):
 
 def test_failed_correction_keeps_previous_rows(raw_dir):
     con = raw_store.connect(":memory:")
-    land_originals(con, load_registry(), raw_dir)
+    land_originals(con, load_registry(origin="public_copy"), raw_dir)
     path = raw_dir / OD
     path.write_text(path.read_text().replace("2025,Almaty,Almaty_city,36729",
                                              "2025,Almaty,Almaty_city,36 7?9"))  # fmt: skip
-    results = by_file(land_originals(con, load_registry(), raw_dir))
+    results = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))
     assert results[OD].status == "failed"
     assert "unknown value '36 7?9'" in results[OD].message
     assert "row 2" in results[OD].message and "column 'N'" in results[OD].message
@@ -141,7 +141,7 @@ def test_unknown_symbol_names_file_sheet_row_and_column(raw_dir, tmp_path):
     book["Sheet1"]["C4"] = "н/д"
     book.save(path)
     con = raw_store.connect(":memory:")
-    result = by_file(land_originals(con, load_registry(), raw_dir))[CAMOMILE]
+    result = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))[CAMOMILE]
     assert result.status == "failed"
     for part in (
         "unknown value 'н/д'",
@@ -165,7 +165,7 @@ def test_missing_sheet_and_non_year_header_are_drift(raw_dir):
     book["в долларах США"].title = "USD"
     book.save(grp)
     con = raw_store.connect(":memory:")
-    results = by_file(land_originals(con, load_registry(), raw_dir))
+    results = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))
     assert "period header expected, found '2021 (est.)'" in results[CAMOMILE].message
     grp_result = results[grp.relative_to(raw_dir).as_posix()]
     assert grp_result.status == "failed"
@@ -176,7 +176,7 @@ def test_unknown_region_fails_loudly(raw_dir):
     path = raw_dir / KANAT / "internal_migration_2023.csv"
     path.write_text(path.read_text().replace("Abay,Total", "Abaj,Total"))
     con = raw_store.connect(":memory:")
-    result = by_file(land_originals(con, load_registry(), raw_dir))[
+    result = by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))[
         f"{KANAT}/internal_migration_2023.csv"
     ]
     assert result.status == "failed"
@@ -186,7 +186,7 @@ def test_unknown_region_fails_loudly(raw_dir):
 def test_snapshot_and_originals_give_identical_raw_content(public_copies, sample_raw_store):
     """`make refresh` (embedded sample) and `make refresh RAW_DIR=...` land the same rows."""
     originals = raw_store.connect(":memory:")
-    land_originals(originals, load_registry(), public_copies)
+    land_originals(originals, load_registry(origin="public_copy"), public_copies)
     originals.execute(f"attach '{sample_raw_store}' as snap (read_only)")
     for table in ("observations", "od_flows"):
         for left, right in (("raw", "snap.raw"), ("snap.raw", "raw")):

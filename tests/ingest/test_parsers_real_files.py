@@ -13,7 +13,7 @@ from ingest.registry import load_registry
 @pytest.fixture(scope="module")
 def landed(public_copies):
     con = raw_store.connect(":memory:")
-    results = land_originals(con, load_registry(), public_copies)
+    results = land_originals(con, load_registry(origin="public_copy"), public_copies)
     yield con, results
     con.close()
 
