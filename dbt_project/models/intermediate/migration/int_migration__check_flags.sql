@@ -28,7 +28,7 @@ check_scopes as (
         ('total_balance_sources_disagree', 'total'),
         ('interregional_balances_do_not_sum_to_zero', 'interregional'),
         ('internal_net_not_arrivals_minus_departures', 'internal')
-    ) as check_scope (check_name, flow_scope)
+    )
 
 ),
 

@@ -135,8 +135,9 @@ select
         case when is_sum_of_months then 'annual figure = sum of the 12 published months' end,
         case
             when parts_in_unit > 1
-                then 'net migration summed over ' || parts_in_unit::varchar
-                || ' units; arrivals and departures unknown (moves between the parts are not published)'
+                then
+                    'net migration summed over ' || parts_in_unit::varchar
+                    || ' units; arrivals and departures unknown (moves between the parts are not published)'
         end
     ), '') as base_note,
     lineage_observation_ids

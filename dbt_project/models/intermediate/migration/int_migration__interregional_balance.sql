@@ -16,10 +16,11 @@ frame_units as (
         frame_region_code as region_code,
         count(*) as parts
     from {{ ref('region_frame_map') }}
-    where region_code in (
-        select current_units.region_code from {{ ref('region_frame_map') }} as current_units
-        where current_units.region_frame = 'kz20'
-    )
+    where
+        region_code in (
+            select current_units.region_code from {{ ref('region_frame_map') }} as current_units
+            where current_units.region_frame = 'kz20'
+        )
     group by all
 
 ),

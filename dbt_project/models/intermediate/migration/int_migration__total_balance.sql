@@ -37,17 +37,17 @@ comparison as (
     select
         chosen.region_code,
         chosen.year,
-        count(others.source_id) as other_sources,
-        count(others.source_id) filter (
-            where abs(others.net_migration - chosen.net_migration) > tolerances.tolerance
+        count(other_candidates.source_id) as other_sources,
+        count(other_candidates.source_id) filter (
+            where abs(other_candidates.net_migration - chosen.net_migration) > tolerances.tolerance
         ) as sources_disagreeing
     from chosen
     cross join tolerances
-    left join candidates as others
+    left join candidates as other_candidates
         on
-            chosen.region_code = others.region_code
-            and chosen.year = others.year
-            and others.precedence_rank > 1
+            chosen.region_code = other_candidates.region_code
+            and chosen.year = other_candidates.year
+            and other_candidates.precedence_rank > 1
     group by all
 
 ),

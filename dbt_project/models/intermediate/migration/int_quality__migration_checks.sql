@@ -111,14 +111,15 @@ population_sources as (
         other.population_value as value_b,
         winner.source_id || ' wins by precedence over ' || other.source_id
         || case
-            when exists (
-                select 1 from population_candidates as shifted
-                where
-                    shifted.source_id = winner.source_id
-                    and shifted.region_code = winner.region_code
-                    and shifted.year <> winner.year
-                    and shifted.population_value = other.population_value
-            )
+            when
+                exists (
+                    select 1 from population_candidates as shifted
+                    where
+                        shifted.source_id = winner.source_id
+                        and shifted.region_code = winner.region_code
+                        and shifted.year <> winner.year
+                        and shifted.population_value = other.population_value
+                )
                 then
                     '; the value of ' || other.source_id || ' is the ' || winner.source_id
                     || ' figure of another year (years shifted)'

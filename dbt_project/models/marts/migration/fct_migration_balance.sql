@@ -91,5 +91,5 @@ select
     ), '')::varchar as quality_note,
     list_concat(
         lineage_observation_ids, coalesce(population_lineage_observation_ids, [])
-    )::varchar [] as lineage_observation_ids
+    )::varchar[] as lineage_observation_ids
 from rates

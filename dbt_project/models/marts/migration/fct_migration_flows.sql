@@ -50,16 +50,18 @@ select
         '; ',
         case
             when frame_flag = 'reframed_by_publisher'
-                then 'reframed_by_publisher: BNS published ' || year::varchar
-                || ' in an older frame; this split comes from the republished 20-unit matrix'
+                then
+                    'reframed_by_publisher: BNS published ' || year::varchar
+                    || ' in an older frame; this split comes from the republished 20-unit matrix'
         end,
         case
             when published_flows > 1
-                then 'merged_units: sum of ' || published_flows::varchar
-                || ' published flows; flows inside merged units dropped'
+                then
+                    'merged_units: sum of ' || published_flows::varchar
+                    || ' published flows; flows inside merged units dropped'
         end,
         case when origin_check_note is not null then 'origin: ' || origin_check_note end,
         case when destination_check_note is not null then 'destination: ' || destination_check_note end
     ), '')::varchar as quality_note,
-    lineage_observation_ids::varchar [] as lineage_observation_ids
+    lineage_observation_ids::varchar[] as lineage_observation_ids
 from flagged_flows
