@@ -21,14 +21,25 @@ frame_map as (
 -- which mart scopes each check speaks about
 check_scopes as (
 
-    select * from (
-        values
-        ('interregional_vs_internal_balance', 'interregional'),
-        ('interregional_vs_internal_balance', 'internal'),
-        ('total_balance_sources_disagree', 'total'),
-        ('interregional_balances_do_not_sum_to_zero', 'interregional'),
-        ('internal_net_not_arrivals_minus_departures', 'internal')
-    )
+    select
+        'interregional_vs_internal_balance' as check_name,
+        'interregional' as flow_scope
+    union all
+    select
+        'interregional_vs_internal_balance' as check_name,
+        'internal' as flow_scope
+    union all
+    select
+        'total_balance_sources_disagree' as check_name,
+        'total' as flow_scope
+    union all
+    select
+        'interregional_balances_do_not_sum_to_zero' as check_name,
+        'interregional' as flow_scope
+    union all
+    select
+        'internal_net_not_arrivals_minus_departures' as check_name,
+        'internal' as flow_scope
 
 ),
 
