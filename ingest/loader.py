@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ingest import raw_store
 from ingest.errors import IngestError
@@ -27,6 +26,9 @@ from ingest.parsers import PARSERS
 from ingest.parsers.base import PublishedCell
 from ingest.regions import NATIONAL_CODE, RegionResolver, default_resolver
 from ingest.registry import SourceEntry
+
+if TYPE_CHECKING:  # pandas is imported where frames are built: a no-change refresh never needs it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def cells_to_frame(
         rows.append(row)
     if not rows:
         raise IngestError("the file holds no data rows", file=source_file)
+    import pandas as pd
+
     frame = pd.DataFrame(rows)
     frame["row_number"] = frame["row_number"].astype("int32")
     frame["year"] = frame["year"].astype("int32")
@@ -173,10 +177,14 @@ def write_file(
         )
         con.execute("commit")
         return LoadResult(entry.id, source_file, "failed", 0, str(exc))
-    frame = frame.assign(load_id=load_id, loaded_at=loaded_at)
     con.execute("begin")
     try:
-        raw_store.replace_file_rows(con, entry.table, source_file, frame)
+        if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/bulk_od.py)
+            raw_store.replace_file_rows(con, entry.table, source_file, frame.no_rows())
+            frame.insert_rows(con, entry.table, load_id, loaded_at)  # DuckDB, same transaction
+        else:
+            frame = frame.assign(load_id=load_id, loaded_at=loaded_at)
+            raw_store.replace_file_rows(con, entry.table, source_file, frame)
         raw_store.upsert_manifest(
             con, **manifest, status="loaded", rows_landed=len(frame), duplicate_of=None,
             message=None,
@@ -212,7 +220,12 @@ def land_originals(
 
             def make_frame(path=path, source_file=source_file, sha=sha, entry=entry):
                 try:
-                    cells = PARSERS[entry.parser](path, entry.options)
+                    parser = PARSERS[entry.parser]
+                    if hasattr(parser, "plan_landing"):  # bulk: judged now, inserted by DuckDB
+                        return parser.plan_landing(
+                            path, entry, source_file=source_file, sha=sha, resolver=resolver
+                        )
+                    cells = parser(path, entry.options)
                     return cells_to_frame(
                         cells, entry, source_file=source_file, sha=sha, resolver=resolver
                     )

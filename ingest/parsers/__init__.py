@@ -1,5 +1,10 @@
-"""One parser per published layout. The source registry names them by these keys."""
+"""One parser per published layout. The source registry names them by these keys.
 
+A parser yields PublishedCell objects, landed row by row by the loader; a bulk parser (one with
+`plan_landing`, e.g. `od_flows_csv_bulk`) lands the file through DuckDB instead (ingest/bulk_od.py).
+"""
+
+from ingest.bulk_od import od_flows_csv_bulk
 from ingest.parsers.bns_export import bns_export
 from ingest.parsers.csv_tables import internal_migration_csv, od_flows_csv, taldau_flat_csv
 from ingest.parsers.kato_json import kato_json
@@ -8,6 +13,7 @@ from ingest.parsers.taldau_json import taldau_json
 
 PARSERS = {
     "od_flows_csv": od_flows_csv,
+    "od_flows_csv_bulk": od_flows_csv_bulk,
     "internal_migration_csv": internal_migration_csv,
     "taldau_flat_csv": taldau_flat_csv,
     "wide_table": wide_table,

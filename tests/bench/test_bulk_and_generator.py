@@ -1,0 +1,171 @@
+"""Fast correctness checks of the benchmark's pieces: the seeded generator, and the DuckDB bulk
+path for origin-destination files (ingest/bulk_od.py), which must land exactly what the Python
+row-by-row path lands and fail the same way."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bench import generator
+from bench.tasks import SYNTHETIC_REGISTRY, floor_sql
+from ingest import raw_store
+from ingest.loader import land_originals
+from ingest.regions import region_codes
+from ingest.registry import load_registry
+
+OD = "Diar299__kz-migration/Internal_migration.csv"
+
+
+def od_entries(parser: str):
+    entry = next(e for e in load_registry() if e.id == "diar_od_flows")
+    return [dataclasses.replace(entry, parser=parser)]
+
+
+@pytest.fixture()
+def od_dir(tmp_path, public_copies) -> Path:
+    target = tmp_path / "raw" / OD
+    target.parent.mkdir(parents=True)
+    shutil.copy(public_copies / OD, target)
+    target.chmod(0o644)
+    return tmp_path / "raw"
+
+
+def landed(con) -> list[tuple]:
+    return con.execute(
+        "select * exclude (load_id, loaded_at) from raw.od_flows order by observation_id"
+    ).fetchall()
+
+
+def both_paths(raw_dir: Path):
+    python, bulk = raw_store.connect(":memory:"), raw_store.connect(":memory:")
+    results = (
+        land_originals(python, od_entries("od_flows_csv"), raw_dir),
+        land_originals(bulk, od_entries("od_flows_csv_bulk"), raw_dir),
+    )
+    return python, bulk, results
+
+
+def test_bulk_path_lands_the_real_od_file_exactly_as_the_python_path(od_dir):
+    python, bulk, (r_python, r_bulk) = both_paths(od_dir)
+    assert [r.status for r in r_python] == [r.status for r in r_bulk] == ["loaded"]
+    assert r_python[0].rows == r_bulk[0].rows == 3040
+    rows = landed(bulk)
+    assert len(rows) == 3040 and rows == landed(python)  # values and lineage, cell for cell
+    manifest = "select source_file, file_sha256, source_id, file_bytes, status, rows_landed "
+    manifest += "from raw.load_manifest"
+    assert bulk.execute(manifest).fetchall() == python.execute(manifest).fetchall()
+
+
+def test_bulk_path_parses_numbers_and_symbols_like_the_python_path(od_dir):
+    path = od_dir / OD
+    lines = path.read_text(encoding="utf-8").splitlines()
+    odd = ["1 234", '"36\u00a0729"', "-", "…", "x", "", " 17 ", "\u22125", '"2,5"', "3.0"]
+    for i, text in enumerate(odd, start=1):  # replace N of the first data rows
+        head, _ = lines[i].rsplit(",", 1) if not lines[i].endswith('"') else (lines[i], "")
+        lines[i] = f"{head},{text}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    python, bulk, (r_python, r_bulk) = both_paths(od_dir)
+    assert r_python[0].status == r_bulk[0].status == "loaded", (r_python, r_bulk)
+    assert landed(bulk) == landed(python)
+    flags = bulk.execute("select count(*) from raw.od_flows where value_flag is not null")
+    assert flags.fetchone()[0] == 4
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "parts"),
+    [
+        ("region_immigr", "region_immigration", ["header drift", "region_immigr", "row 1"]),
+        ("2025,Almaty,Almaty_city,36729", "2025,Almaty,Almaty_city,36 7?9",
+         ["unknown value '36 7?9'", "row 2", "column 'N'"]),
+        ("2025,Turkestan,Shymkent_city", "2025,Turkestan,Shymkent_cty",
+         ["unknown region name 'Shymkent_cty'", "row 3"]),
+        ("2025,Almaty_city,Almaty,", "20x5,Almaty_city,Almaty,",
+         ["year header expected", "row 4", "column 'Year'"]),
+    ],
+)  # fmt: skip
+def test_bulk_path_fails_the_file_like_the_python_path(od_dir, old, new, parts):
+    path = od_dir / OD
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    python, bulk, (r_python, r_bulk) = both_paths(od_dir)
+    assert r_python[0].status == r_bulk[0].status == "failed"
+    for part in [*parts, "Internal_migration.csv"]:
+        assert part in r_python[0].message, r_python[0].message
+        assert part in r_bulk[0].message, r_bulk[0].message
+    assert bulk.execute("select count(*) from raw.od_flows").fetchone()[0] == 0
+
+
+def test_generator_is_seeded_and_deterministic(tmp_path):
+    a = generator.generate(tmp_path / "a.csv", 3000, seed=7)
+    b = generator.generate(tmp_path / "b.csv", 3000, seed=7)
+    c = generator.generate(tmp_path / "c.csv", 3000, seed=8)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+    with open(a, newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert tuple(rows[0]) == generator.COLUMNS
+    assert len(rows) == 3001
+    first = dict(zip(generator.COLUMNS, rows[1], strict=True))
+    assert first["Year"] == "2015" and first["month"] == "1" and first["sex"] == "male"
+    assert all(int(r[-1]) >= 0 for r in rows[1:])
+
+
+def test_every_district_resolves_to_a_region_of_the_current_frame():
+    codes = generator.district_codes()
+    regions = region_codes()
+    assert len(codes) == len(set(codes)) == 224
+    assert not set(codes) & regions  # a district is never mistaken for a region
+    for district, region in generator.crosswalk():
+        assert region in regions and district[:2] == region[:2]
+    assert {r for _, r in generator.crosswalk()} == regions - {"510000000"}  # kz20
+
+
+def test_synthetic_file_lands_through_the_bulk_path_and_matches_the_floor(tmp_path):
+    raw_dir = tmp_path / "raw"
+    rows = 224 * 223 + 500  # one full matrix (every pair, 2015) and part of the next (2016)
+    generator.generate(raw_dir / "synthetic" / "od_small.csv", rows, seed=3)
+    entries = [
+        dataclasses.replace(e, files=("synthetic/od_small.csv",))
+        for e in load_registry(SYNTHETIC_REGISTRY)
+    ]
+    con = raw_store.connect(":memory:")
+    (result,) = land_originals(con, entries, raw_dir)
+    assert result.status == "loaded" and result.rows == rows, result
+    one = con.execute(
+        "select origin_as_written, origin_code, destination_as_written, destination_code, "
+        "measure_as_written, measure, flow_scope, period, period_type, value_text "
+        "from raw.od_flows where row_number = 2"
+    ).fetchone()
+    with open(raw_dir / "synthetic" / "od_small.csv", newline="") as fh:
+        first = dict(zip(generator.COLUMNS, list(csv.reader(fh))[1], strict=True))
+    assert one == (
+        first["region_emmigr"], first["region_emmigr"][:2] + "0000000",
+        first["region_immigr"], first["region_immigr"][:2] + "0000000",
+        "N | sex: male; age_group: 0-4", "migrants", "interregional", "2015-01", "month",
+        first["N"],
+    )  # fmt: skip
+    stats = con.execute(
+        "select count(distinct observation_id), min(row_number), max(row_number), "
+        "count(distinct origin_as_written), count(distinct origin_code) from raw.od_flows"
+    ).fetchone()
+    assert stats == (rows, 2, rows + 1, 224, 20)
+    # the floor query and the landed rows agree on the regional balances
+    landed_balances = con.execute("""
+        with pairs as (
+            select year, origin_code[1:2] as o, destination_code[1:2] as d, sum(value) as n
+            from raw.od_flows group by all having o <> d)
+        select year, region, sum(arrivals), sum(departures), sum(arrivals) - sum(departures)
+        from (select year, d as region, n as arrivals, 0 as departures from pairs
+              union all select year, o, 0, n from pairs)
+        group by all order by all
+    """).fetchall()  # fmt: skip
+    floor = duckdb.sql(floor_sql(raw_dir / "synthetic" / "od_small.csv")).fetchall()
+    assert [tuple(map(float, r[2:])) for r in floor] == [
+        tuple(map(float, r[2:])) for r in landed_balances
+    ]
+    assert [(int(r[0]), r[1]) for r in floor] == [(r[0], r[1]) for r in landed_balances]
