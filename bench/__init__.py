@@ -1,0 +1,1 @@
+"""Benchmarks of the refresh, the app and the synthetic district-level sizes (`make bench`)."""

@@ -1,0 +1,29 @@
+"""`python -m bench [--sizes 1e6,1e7,1e8]` (`make bench SIZES=...`): see bench/runner.py."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench.runner import parse_size, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument(
+        "--sizes",
+        default="1e6,1e7,1e8",
+        help="synthetic sizes in rows, comma-separated (default 1e6,1e7,1e8)",
+    )
+    parser.add_argument(
+        "--skip-sample",
+        action="store_true",
+        help="only the synthetic sizes (no sample refresh, no app pages)",
+    )
+    args = parser.parse_args(argv)
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    run(sizes, skip_sample=args.skip_sample)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
