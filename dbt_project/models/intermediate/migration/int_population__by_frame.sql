@@ -11,9 +11,9 @@ start_of_year as (
 
 ),
 
-frame_map as (
+unit_parts as (
 
-    select * from {{ ref('region_frame_map') }}
+    select * from {{ ref('int_region_frames__unit_parts') }}
 
 ),
 
@@ -23,106 +23,36 @@ frames as (
 
 ),
 
--- the 20 units of the current frame are the atoms every other unit is made of
-atoms as (
-
-    select
-        frame_map.region_frame,
-        frame_map.region_code as atom_code,
-        frame_map.frame_region_code
-    from frame_map
-    where frame_map.region_code in (
-        select current_units.region_code from frame_map as current_units
-        where current_units.region_frame = 'kz20'
-    )
-
-),
-
-target_units as (
-
-    select
-        region_frame,
-        frame_region_code as region_code,
-        count(*) as atom_count
-    from atoms
-    group by all
-
-),
-
-published_units as (
-
-    select
-        start_of_year.year,
-        start_of_year.region_code,
-        start_of_year.population_start_of_year,
-        start_of_year.quality_flag,
-        start_of_year.source_id,
-        start_of_year.lineage_observation_ids,
-        atoms.atom_code,
-        count(*) over (partition by start_of_year.year, start_of_year.region_code) as atom_count
-    from start_of_year
-    inner join atoms
-        on
-            start_of_year.region_frame = atoms.region_frame
-            and start_of_year.region_code = atoms.frame_region_code
-    where start_of_year.region_code <> '000000000'
-
-),
-
--- every published unit that touches a target unit, with how many of its atoms lie inside it
-touching_units as (
-
-    select
-        atoms.region_frame,
-        atoms.frame_region_code as target_region_code,
-        published_units.year,
-        published_units.region_code as part_region_code,
-        published_units.population_start_of_year,
-        published_units.quality_flag,
-        published_units.source_id,
-        published_units.lineage_observation_ids,
-        published_units.atom_count,
-        count(*) as atoms_inside
-    from atoms
-    inner join published_units
-        on atoms.atom_code = published_units.atom_code
-    group by all
-
-),
-
+-- a unit of a frame is the sum of the published units inside it, when all of them are there
 regional_start_of_year as (
 
     select
-        touching_units.region_frame,
-        touching_units.target_region_code as region_code,
-        touching_units.year,
-        sum(touching_units.population_start_of_year) as population_start_of_year,
+        unit_parts.region_frame,
+        unit_parts.region_code,
+        start_of_year.year,
+        sum(start_of_year.population_start_of_year) as population_start_of_year,
         count(*) as parts,
-        string_agg(distinct touching_units.source_id, '+' order by touching_units.source_id)
-            as source_id,
+        string_agg(distinct start_of_year.source_id, '+' order by start_of_year.source_id) as source_id,
         case
-            when bool_or(touching_units.quality_flag = 'sources_disagree') then 'sources_disagree'
-            when bool_or(touching_units.quality_flag = 'publisher_new_frame_parts_summed')
+            when bool_or(start_of_year.quality_flag = 'sources_disagree') then 'sources_disagree'
+            when bool_or(start_of_year.quality_flag = 'publisher_new_frame_parts_summed')
                 then 'publisher_new_frame_parts_summed'
-            when bool_or(touching_units.quality_flag = 'low_precedence_source_only')
+            when bool_or(start_of_year.quality_flag = 'low_precedence_source_only')
                 then 'low_precedence_source_only'
             when count(*) > 1 then 'sum_of_parts'
             else 'ok'
         end as quality_flag,
-        string_agg(touching_units.part_region_code, '+' order by touching_units.part_region_code)
-            as parts_region_codes,
-        flatten(list(touching_units.lineage_observation_ids order by touching_units.part_region_code))
+        string_agg(start_of_year.region_code, '+' order by start_of_year.region_code) as parts_region_codes,
+        flatten(list(start_of_year.lineage_observation_ids order by start_of_year.region_code))
             as lineage_observation_ids
-    from touching_units
-    inner join target_units
+    from start_of_year
+    inner join unit_parts
         on
-            touching_units.region_frame = target_units.region_frame
-            and touching_units.target_region_code = target_units.region_code
-    group by
-        touching_units.region_frame, touching_units.target_region_code, touching_units.year, target_units.atom_count
-    having
-        bool_and(touching_units.atoms_inside = touching_units.atom_count)
-        and sum(touching_units.atoms_inside) = target_units.atom_count
+            start_of_year.region_frame = unit_parts.native_frame
+            and start_of_year.region_code = unit_parts.part_region_code
+    where start_of_year.region_code <> '000000000'
+    group by unit_parts.region_frame, unit_parts.region_code, start_of_year.year, unit_parts.parts_in_unit
+    having count(*) = unit_parts.parts_in_unit
 
 ),
 
