@@ -222,7 +222,11 @@ def relation_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[s
 
 
 def type_family(data_type: str) -> str:
+    """DuckDB type -> string | integer | number | boolean | date | timestamp (`x[]` for lists),
+    so that a suite pins the kind of a column, not e.g. the precision of a DECIMAL."""
     t = data_type.upper()
+    if t.endswith("[]"):
+        return type_family(data_type[:-2]) + "[]"
     if t.startswith("VARCHAR") or t in ("TEXT", "STRING"):
         return "string"
     if t.removeprefix("U") in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"):

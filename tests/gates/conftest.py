@@ -1,0 +1,53 @@
+"""Fixtures of the gate tests: the sample build, copies of it with injected faults, and one
+gate run per session on the untouched build (GX is imported once per session)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.gates import GateReport, run_gates
+from pipeline.paths import BUILD_FILE_NAME
+
+
+@pytest.fixture(scope="session")
+def built_db(sample_build) -> Path:
+    """The build file of the embedded sample (read-only for every test)."""
+    return sample_build.build_db
+
+
+def copy_build(src: Path, folder: Path) -> Path:
+    """A copy of a build file under the same file name (dbt-duckdb names the catalog after it,
+    so views only resolve in a file called like the original)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / BUILD_FILE_NAME
+    shutil.copy(src, dst)
+    wal = src.with_name(src.name + ".wal")
+    if wal.exists():
+        shutil.copy(wal, dst.with_name(dst.name + ".wal"))
+    return dst
+
+
+@pytest.fixture
+def faulty_build(built_db, tmp_path) -> Callable[..., Path]:
+    """faulty_build(*sql) -> a copy of the sample build with the statements applied."""
+
+    def make(*statements: str, name: str = "faulty") -> Path:
+        dst = copy_build(built_db, tmp_path / name)
+        with duckdb.connect(str(dst)) as con:
+            for statement in statements:
+                con.execute(statement)
+        return dst
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def baseline(built_db, tmp_path_factory) -> GateReport:
+    """The gates on the untouched sample build, compared with itself as the previous build."""
+    report_path = tmp_path_factory.mktemp("gates") / "gates.json"
+    return run_gates(built_db, built_db, report_path)

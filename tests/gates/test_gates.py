@@ -1,0 +1,328 @@
+"""The gates on the sample build, and fault injection on copies of it: each defect must make
+`passed` False with a message naming the table and column; a warn-level finding publishes."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from expectations import gates
+from expectations.gates import run_gates
+
+# (id, statements, suites to run, words every matching error line must contain)
+FAULTS = [
+    (
+        "duplicated raw cell",
+        [
+            "insert into raw.observations select * replace (observation_id || '-copy' as "
+            "observation_id) from raw.observations order by observation_id limit 1"
+        ],
+        ["raw.observations"],
+        ["raw.observations", "unique__source_cell", "source_file,sheet,row_number,column_name"],
+    ),
+    (
+        "duplicated raw row",
+        [
+            "insert into raw.od_flows select * from raw.od_flows "
+            "order by observation_id desc limit 1"
+        ],
+        ["raw.od_flows"],
+        ["raw.od_flows", "observation_id", "2 of"],
+    ),
+    (
+        "unknown region in raw",
+        [
+            "update raw.od_flows set origin_code = '990000000' where observation_id = "
+            "(select min(observation_id) from raw.od_flows)"
+        ],
+        ["raw.od_flows"],
+        ["raw.od_flows", "known__origin_code", "column origin_code", "1 of", "990000000"],
+    ),
+    (
+        "negative raw flow",
+        [
+            "update raw.od_flows set value = -3 where observation_id = "
+            "(select min(observation_id) from raw.od_flows)"
+        ],
+        ["raw.od_flows"],
+        ["raw.od_flows", "column value", "1 of"],
+    ),
+    (
+        "raw row without a loaded file",
+        [
+            "update raw.load_manifest set status = 'superseded' where source_file = "
+            "(select min(source_file) from raw.observations)"
+        ],
+        ["raw.observations"],
+        ["raw.observations", "lineage__in_load_manifest"],
+    ),
+    (
+        "empty raw table",
+        ["delete from raw.od_flows"],
+        ["raw.od_flows"],
+        ["raw.od_flows", "rows_not_empty", "0 rows"],
+    ),
+    (
+        "unknown region in a mart",
+        [
+            "update marts.fct_migration_balance set region_code = '990000000' "
+            "where rowid = (select min(rowid) from marts.fct_migration_balance)"
+        ],
+        ["marts.fct_migration_balance"],
+        ["marts.fct_migration_balance", "known__region_code_in_frame", "region_code", "990000000"],
+    ),
+    (
+        "region outside the row's frame",
+        [  # Shymkent exists in dim_region, but is no unit of kz16
+            "update marts.fct_socioeconomic_scores set region_code = '790000000' where rowid = "
+            "(select min(rowid) from marts.fct_socioeconomic_scores where region_frame = 'kz16')"
+        ],
+        ["marts.fct_socioeconomic_scores"],
+        ["marts.fct_socioeconomic_scores", "region_code", "kz16:790000000", "1 of"],
+    ),
+    (
+        "negative arrivals",
+        [
+            "update marts.fct_migration_balance set arrivals = -5 where rowid = (select max(rowid) "
+            "from marts.fct_migration_balance where arrivals is not null)"
+        ],
+        ["marts.fct_migration_balance"],
+        ["marts.fct_migration_balance", "range__arrivals", "column arrivals", "1 of"],
+    ),
+    (
+        "empty mart",
+        ["delete from marts.fct_migration_attractiveness"],
+        ["marts.fct_migration_attractiveness"],
+        ["marts.fct_migration_attractiveness", "rows_not_empty", "0 rows"],
+    ),
+    (
+        "net is not arrivals minus departures",
+        [
+            "update marts.fct_migration_balance set net_migration = net_migration + 7 "
+            "where rowid = (select min(rowid) from marts.fct_migration_balance "
+            "where flow_scope = 'internal' and arrivals is not null)"
+        ],
+        ["marts.fct_migration_balance"],
+        [
+            "marts.fct_migration_balance",
+            "identity__net_is_arrivals_minus_departures",
+            "net_migration",
+            "1 of",
+        ],
+    ),
+    (
+        "interregional balances do not sum to zero",
+        [
+            "update marts.fct_migration_balance set net_migration = net_migration + 7, "
+            "arrivals = arrivals + 7 where rowid = (select min(rowid) from "
+            "marts.fct_migration_balance where flow_scope = 'interregional')"
+        ],
+        ["marts.fct_migration_balance"],
+        [
+            "marts.fct_migration_balance",
+            "identity__interregional_balances_sum_to_zero",
+            "net_migration_sum",
+            "1 of",
+        ],
+    ),
+    (
+        "coefficient above 1 with a negative balance",
+        [
+            "update marts.fct_migration_attractiveness set attractiveness_coefficient = "
+            "1 / attractiveness_coefficient where rowid = (select min(rowid) from "
+            "marts.fct_migration_attractiveness where attractiveness_coefficient <> 1)"
+        ],
+        ["marts.fct_migration_attractiveness"],
+        [
+            "marts.fct_migration_attractiveness",
+            "identity__coefficient_above_1_iff_net_positive",
+            "1 of",
+        ],
+    ),
+    (
+        "error-level data quality issue",
+        [
+            "insert into marts.data_quality_issues (issue_id, check_name, severity, region_code, "
+            "year, measure) values ('injected', 'population_sources_disagree', 'error', "
+            "'110000000', 2020, 'population')"
+        ],
+        ["marts.data_quality_issues"],
+        [
+            "marts.data_quality_issues",
+            "issues__error",
+            "column severity",
+            "1 of",
+            "population_sources_disagree: 1",
+        ],
+    ),
+    (
+        "missing column",
+        ["alter table raw.load_manifest drop column rows_landed"],
+        ["raw.load_manifest"],
+        ["raw.load_manifest", "rows_landed"],
+    ),
+]
+
+
+def errors_matching(report, words):
+    return [m for m in report.errors if all(w in m for w in words)]
+
+
+def test_sample_build_passes_every_error_level_check(baseline):
+    assert baseline.passed, baseline.summary()
+    assert baseline.errors == []
+    assert baseline.warning_count == len(baseline.warnings)
+    doc = json.loads(baseline.report_path.read_text(encoding="utf-8"))
+    assert doc["passed"] is True
+    assert {s["approach"] for s in doc["suites"]} == {"rows"}  # the sample is small
+    results = [r for s in doc["suites"] for r in s["results"]]
+    assert results and all(r["status"] in ("passed", "failed", "skipped") for r in results)
+    # compared with itself, no row-count band is skipped
+    assert not [r for r in results if r["status"] == "skipped"]
+
+
+def test_sample_gates_are_fast(baseline):
+    """Target: ~20 s for the gates on the sample, GX import included (the session's first run).
+    CPU time is asserted: wall time depends on what else the machine runs."""
+    print(f"gates on the sample: {baseline.duration_s:.1f}s wall, {baseline.cpu_s:.1f}s CPU")
+    assert baseline.cpu_s < 20
+
+
+@pytest.mark.parametrize(("statements", "suites", "words"), [f[1:] for f in FAULTS],
+                         ids=[f[0] for f in FAULTS])  # fmt: skip
+def test_fault_blocks(faulty_build, tmp_path, built_db, statements, suites, words):
+    db = faulty_build(*statements)
+    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites)
+    assert not report.passed
+    assert errors_matching(report, words), report.summary()
+
+
+# faults that hide others when combined (an empty table has no rows to find defects in)
+NOT_COMBINED = {"empty raw table", "empty mart", "net is not arrivals minus departures"}
+
+
+def test_all_faults_in_one_full_run(faulty_build, tmp_path, built_db):
+    """Every fault at once, every suite: each is still named (no fault masks another)."""
+    statements = [s for fault in FAULTS if fault[0] not in NOT_COMBINED for s in fault[1]]
+    db = faulty_build(*statements)
+    report = run_gates(db, built_db, tmp_path / "gates.json")
+    assert not report.passed
+    for name, _, _, words in FAULTS:
+        if name not in NOT_COMBINED:
+            words = [w for w in words if not w.endswith(" of")]  # counts may add up
+            assert errors_matching(report, words), (name, report.summary())
+    doc = json.loads((tmp_path / "gates.json").read_text(encoding="utf-8"))
+    assert doc["errors"] == report.errors and doc["passed"] is False
+
+
+def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, built_db, baseline):
+    def dq_warn_rows(report):
+        suite = next(s for s in report.suites if s["suite"] == "marts.data_quality_issues")
+        rec = next(r for r in suite["results"] if r["id"] == "issues__warn")
+        return rec.get("unexpected_count") or 0
+
+    db = faulty_build(
+        "insert into marts.data_quality_issues (issue_id, check_name, severity, region_code, "
+        "year, measure) values ('injected', 'balance_yoy_outlier', 'warn', '110000000', 2020, "
+        "'net_migration')",
+        "update marts.fct_migration_balance set arrivals_per_1000 = 400 where rowid = "
+        "(select min(rowid) from marts.fct_migration_balance where arrivals_per_1000 < 100)",
+    )
+    only = ["marts.data_quality_issues", "marts.fct_migration_balance"]
+    report = run_gates(db, built_db, tmp_path / "gates.json", only=only)
+    assert report.passed, report.summary()
+    assert report.warning_count == len(report.warnings) >= 2
+    dq = [w for w in report.warnings if "marts.data_quality_issues" in w and "issues__warn" in w]
+    assert dq and "column severity" in dq[0] and "balance_yoy_outlier" in dq[0]
+    assert dq_warn_rows(report) == dq_warn_rows(baseline) + 1
+    rate = [w for w in report.warnings if "plausible__arrivals_per_1000" in w]
+    assert rate and "marts.fct_migration_balance" in rate[0] and "1 of" in rate[0]
+    assert "column arrivals_per_1000" in rate[0]
+    assert "WARN" in report.summary() and "PASSED" in report.summary()
+
+
+def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, monkeypatch):
+    """Above the threshold no row is read into pandas; the verdict is the same."""
+
+    def no_rows(*args, **kwargs):
+        raise AssertionError("rows read into pandas above the large-table threshold")
+
+    monkeypatch.setattr(gates, "rows_frame", no_rows)
+    report = run_gates(built_db, built_db, tmp_path / "gates.json", large_table_row_threshold=-1)
+    assert report.passed, report.summary()
+    assert {s["approach"] for s in report.suites} == {"aggregates"}
+    agg = next(s for s in report.suites if s["suite"] == "raw.od_flows")["frames"]["aggregates"]
+    assert agg["rows"] == 1
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "duplicated raw cell",
+        "duplicated raw row",
+        "unknown region in raw",
+        "empty raw table",
+        "region outside the row's frame",
+        "net is not arrivals minus departures",
+        "error-level data quality issue",
+    ],
+)
+def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault):
+    _, statements, suites, words = next(f for f in FAULTS if f[0] == fault)
+    db = faulty_build(*statements)
+    rows = run_gates(db, built_db, tmp_path / "rows.json", only=suites)
+    aggs = run_gates(
+        db, built_db, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
+    )
+    assert not aggs.passed and errors_matching(aggs, [*words[:2], "DuckDB aggregates"])
+
+    def failed(report):
+        return sorted(
+            (s["suite"], r["id"], r.get("unexpected_count"))
+            for s in report.suites
+            for r in s["results"]
+            if r["status"] in ("failed", "error")
+        )
+
+    assert failed(rows) == failed(aggs)
+
+
+def test_row_count_band(faulty_build, tmp_path):
+    """Shrinking beyond the band blocks; growing beyond it is a warning."""
+    full = faulty_build(name="full")
+    third = faulty_build(
+        "delete from raw.od_flows where hash(observation_id) % 3 <> 0", name="third"
+    )
+    shrunk = run_gates(third, full, tmp_path / "shrunk.json", only=["raw.od_flows"])
+    assert not shrunk.passed
+    assert errors_matching(shrunk, ["raw.od_flows", "rows_band_shrink", "expected between"])
+    grown = run_gates(full, third, tmp_path / "grown.json", only=["raw.od_flows"])
+    assert grown.passed, grown.summary()
+    assert [w for w in grown.warnings if "raw.od_flows" in w and "rows_band_grow" in w]
+
+
+def test_first_build_skips_the_band_only(built_db, tmp_path):
+    report = run_gates(built_db, None, tmp_path / "gates.json", only=["raw.observations"])
+    assert report.passed
+    skipped = [r["id"] for s in report.suites for r in s["results"] if r["status"] == "skipped"]
+    assert sorted(skipped) == ["rows_band_grow", "rows_band_shrink"]
+
+
+def test_gates_never_touch_the_network(built_db, tmp_path, monkeypatch):
+    attempts = []
+
+    def refuse(self, address, *args):
+        attempts.append(address)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    report = run_gates(built_db, built_db, tmp_path / "gates.json", only=["raw.load_manifest"])
+    assert report.passed and attempts == []
+
+
+def test_missing_build_file_raises(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        run_gates(tmp_path / "nope.duckdb", None, tmp_path / "gates.json")
