@@ -37,7 +37,7 @@ CONFIG_PATH = PACKAGE_DIR / "config.yml"
 
 SEVERITIES = ("error", "warn")
 ROW_COUNT = "expect_table_row_count_to_be_between"
-# Row-level expectation types the gates use, each with its aggregate form (see `_unexpected_sql`).
+# Row-level expectation types the gates use, each with its aggregate form (see `unexpected_where`).
 ROW_TYPES = {
     ROW_COUNT,
     "expect_column_values_to_not_be_null",
@@ -99,6 +99,7 @@ class Settings:
     table_bands: dict[str, float | None] = field(default_factory=dict)
     sample_size: int = 3
     severity_overrides: dict[str, str] = field(default_factory=dict)
+    duckdb_memory_limit: str | None = "2GB"
 
     def band(self, table: str) -> float | None:
         return self.table_bands.get(table, self.default_band)
@@ -113,6 +114,7 @@ def load_settings(path: Path = CONFIG_PATH) -> Settings:
         table_bands=dict(band.get("tables") or {}),
         sample_size=int(raw.get("sample_size", 3)),
         severity_overrides=dict(raw.get("severity_overrides") or {}),
+        duckdb_memory_limit=raw.get("duckdb_memory_limit", "2GB"),
     )
     bad = {k: v for k, v in settings.severity_overrides.items() if v not in SEVERITIES}
     if bad:
@@ -187,9 +189,25 @@ def load_suites(suites_dir: Path = SUITES_DIR, settings: Settings | None = None)
 
 
 @contextmanager
-def read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived read-only connection (many readers may share the file; no writer)."""
-    con = duckdb.connect(str(path), read_only=True)
+def read_only(
+    path: Path, memory_limit: str | None = None, spill_dir: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection (many readers may share the file; no writer).
+
+    Large aggregates spill to `spill_dir` (never next to the build file, whose folder is
+    published) once DuckDB uses `memory_limit`.
+    """
+    config: dict[str, Any] = {}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.ConnectionException:
+        # this process already holds the file open with other settings: share that instance
+        con = duckdb.connect(str(path), read_only=True)
+    con.execute("set enable_progress_bar = false")
     try:
         yield con
     finally:
@@ -399,14 +417,49 @@ def _duplicate_columns(exp: dict[str, Any]) -> list[str] | None:
     return None
 
 
-def _duplicates_sql(columns: list[str], limit: int | None = None) -> str:
+def _key_source(suite: Suite, columns: list[str]) -> str:
+    """Only the key columns of the table (derived ones computed), rows with a key at all: GX
+    ignores a row whose key columns are all missing (one column: a missing value)."""
+    derived = suite.derived
+    select = ", ".join(
+        f"({derived[c]}) as {ident(c)}" if c in derived else f"t.{ident(c)}" for c in columns
+    )
+    any_value = " or ".join(f"{ident(c)} is not null" for c in columns)
+    table = f"{ident(suite.schema)}.{ident(suite.relation)}"
+    return f"(select * from (select {select} from {table} as t) where {any_value})"
+
+
+def duplicate_count(con: duckdb.DuckDBPyConnection, suite: Suite, columns: list[str]) -> int:
+    """Rows whose key occurs more than once (GX's unexpected count for a uniqueness check).
+
+    Grouping by a 64-bit hash of the key is much cheaper than by the key itself and finds
+    every duplicate (equal keys hash equal); only if it finds candidates is the exact count
+    taken, so a hash collision can never fail the gate.
+    """
+    source, cols = _key_source(suite, columns), ", ".join(ident(c) for c in columns)
+    candidates = con.execute(
+        f"select coalesce(sum(n), 0) from (select count(*) as n from {source} "
+        f"group by hash({cols}) having count(*) > 1)"
+    ).fetchone()[0]
+    if not candidates:
+        return 0
+    return int(
+        con.execute(
+            f"select coalesce(sum(n), 0) from (select count(*) as n from {source} "
+            f"group by {cols} having count(*) > 1)"
+        ).fetchone()[0]
+    )
+
+
+def duplicate_samples(
+    con: duckdb.DuckDBPyConnection, suite: Suite, columns: list[str], limit: int
+) -> list[str]:
     cols = ", ".join(ident(c) for c in columns)
-    # GX ignores a row whose key columns are all missing (one column: a missing value)
-    not_all_null = " or ".join(f"{ident(c)} is not null" for c in columns)
-    groups = f"select {cols}, count(*) as n from t where {not_all_null} group by all having n > 1"
-    if limit is not None:
-        return f"{groups} order by n desc, {cols} limit {limit}"
-    return f"(select coalesce(sum(n), 0) from ({groups}))"
+    rows = con.execute(
+        f"select {cols}, count(*) as n from {_key_source(suite, columns)} group by all "
+        f"having count(*) > 1 order by n desc, {cols} limit {limit}"
+    ).fetchall()
+    return [format_key([*columns, "rows"], r) for r in rows]
 
 
 @dataclass
@@ -425,13 +478,14 @@ def aggregate_frame(
 ) -> Aggregates:
     """The rows-frame expectations of `suite` computed as aggregates in DuckDB.
 
-    One query returns one row: the row count, for every row-level expectation the number of rows
-    GX would have found unexpected, and min/max of every range-checked column. Each expectation
+    One scan returns one row: the row count, for every per-row expectation the number of rows
+    GX would have found unexpected, and min/max of every range-checked column; each uniqueness
+    check adds one grouped query (`duplicate_count`). Each expectation
     becomes `expect_column_values_to_be_between` on its aggregate (0..0 unexpected rows; the row
     count bands keep their bounds), with the same id, severity and a `translated_from` note.
     Only for failed checks a second, limited query fetches a few example keys.
     """
-    cte = f"with t as ({_source(suite, present)})"
+    source = f"({_source(suite, present)}) as t"
     selects = ["count(*) as row_count"]
     translated: list[dict[str, Any]] = []
     predicates: dict[str, str] = {}
@@ -459,8 +513,7 @@ def aggregate_frame(
             selects.append(f"count(*) filter (where {where}) as {ident(agg)}")
             predicates[exp["meta"]["id"]] = where
         elif dup_cols is not None:
-            selects.append(f"{_duplicates_sql(dup_cols)} as {ident(agg)}")
-            duplicates[exp["meta"]["id"]] = dup_cols
+            duplicates[exp["meta"]["id"]] = dup_cols  # one grouped query each, below
         else:  # pragma: no cover - load_suites rejects such suites
             raise GateConfigError(f"{suite.name}: no aggregate form for {exp['type']}")
         if exp["type"] == "expect_column_values_to_be_between":
@@ -476,7 +529,10 @@ def aggregate_frame(
         )
     seen: set[str] = set()
     unique_selects = [s for s in selects if not (s in seen or seen.add(s))]
-    frame = con.execute(f"{cte} select {', '.join(unique_selects)} from t").df()
+    # one scan of the table for every per-row check
+    frame = con.execute(f"select {', '.join(unique_selects)} from {source}").df()
+    for exp_id, cols in duplicates.items():
+        frame[f"unexpected__{_safe(exp_id)}"] = duplicate_count(con, suite, cols)
     samples: dict[str, list[str]] = {}
     key = [c for c in suite.key if c in present]
     by_id = {e["meta"]["id"]: e for e in suite.expectations_for("rows")}
@@ -484,14 +540,13 @@ def aggregate_frame(
         if int(frame.at[0, f"unexpected__{_safe(exp_id)}"]) > 0:
             shown = list(dict.fromkeys(key + referenced_columns([by_id[exp_id]])))
             rows = con.execute(
-                f"{cte} select {', '.join(ident(c) for c in shown)} from t "
+                f"select {', '.join(ident(c) for c in shown)} from {source} "
                 f"where {where} limit {sample_size}"
             ).fetchall()
             samples[exp_id] = [format_key(shown, r) for r in rows]
     for exp_id, cols in duplicates.items():
         if int(frame.at[0, f"unexpected__{_safe(exp_id)}"]) > 0:
-            rows = con.execute(f"{cte} {_duplicates_sql(cols, sample_size)}").fetchall()
-            samples[exp_id] = [format_key([*cols, "rows"], r) for r in rows]
+            samples[exp_id] = duplicate_samples(con, suite, cols, sample_size)
     return Aggregates(frame=frame, expectations=translated, samples=samples)
 
 

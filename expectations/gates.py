@@ -21,6 +21,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -335,6 +336,7 @@ def _run_suite(
     params: dict[str, Any],
     previous_count: int | None,
     settings: Settings,
+    spill_dir: Path | None = None,
 ) -> dict[str, Any]:
     started = time.perf_counter()
     report: dict[str, Any] = {
@@ -365,7 +367,7 @@ def _run_suite(
 
     frames: list[tuple[str, pd.DataFrame, list[dict[str, Any]], list[str], dict]] = []
     breakdowns: dict[str, dict[str, int]] = {}
-    with read_only(build_db) as con:
+    with read_only(build_db, settings.duckdb_memory_limit, spill_dir) as con:
         columns = relation_columns(con, suite.table)
         if not columns:
             results.append(
@@ -544,7 +546,11 @@ def run_gates(
     previous = previous_row_counts(previous_db, [s.table for s in suites])
     with read_only(build_db) as con:
         params = gate_parameters(con)
-    reports = [_run_suite(s, build_db, params, previous[s.table], settings) for s in suites]
+    with tempfile.TemporaryDirectory(prefix="kzm-gates-spill-") as spill:
+        reports = [
+            _run_suite(s, build_db, params, previous[s.table], settings, Path(spill))
+            for s in suites
+        ]
 
     errors, warnings = [], []
     by_name = {s.name: s for s in suites}
@@ -586,6 +592,7 @@ def run_gates(
             "row_count_band_default": settings.default_band,
             "row_count_band_tables": settings.table_bands,
             "severity_overrides": settings.severity_overrides,
+            "duckdb_memory_limit": settings.duckdb_memory_limit,
         },
         "versions": {
             "great_expectations": version("great-expectations"),
