@@ -374,6 +374,7 @@ def _run_suite(
                 _structural("table_exists", "catalog", "catalog", f"{suite.table} is missing")
             )
             report["approach"] = "none"
+            report["duration_s"] = round(time.perf_counter() - started, 3)
             return report
         present = {c for c, _ in columns}
         frames.append(("schema", schema_frame(columns), suite.expectations_for("schema"), [], {}))
@@ -435,7 +436,7 @@ def _run_suite(
             ]
             if unresolved:
                 why = (
-                    "no previous build to compare with"
+                    "no previous good build with this table to compare with"
                     if any(p.startswith("previous_row_count") for p in unresolved)
                     else f"parameter(s) {unresolved} unavailable"
                 )
