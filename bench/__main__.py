@@ -19,9 +19,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the synthetic sizes (no sample refresh, no app pages)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=7200,
+        help="seconds per synthetic size (ingest + refresh) before it is stopped and reported",
+    )
+    parser.add_argument(
+        "--keep-previous",
+        action="store_true",
+        help="carry over the runs of bench/results/latest.json that this invocation does not redo",
+    )
     args = parser.parse_args(argv)
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    run(sizes, skip_sample=args.skip_sample)
+    run(
+        sizes,
+        skip_sample=args.skip_sample,
+        timeout_s=args.timeout,
+        keep_previous=args.keep_previous,
+    )
     return 0
 
 

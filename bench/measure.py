@@ -48,6 +48,7 @@ class Measured:
     stderr: str
     startup_s: float | None = None  # launch -> first stage line (interpreter, imports, lock)
     stages: list[dict] = field(default_factory=list)
+    timed_out: bool = False
 
 
 def run_measured(
@@ -95,11 +96,13 @@ def run_measured(
     for t in threads:
         t.start()
     deadline = start + timeout_s
+    timed_out = False
     while True:  # wait4 gives the child's rusage including its waited-for descendants (dbt)
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline and not timed_out:
+            timed_out = True
             os.killpg(proc.pid, signal.SIGKILL)
         time.sleep(0.02)
     end = time.perf_counter()
@@ -129,4 +132,5 @@ def run_measured(
         stderr="".join(err_chunks),
         startup_s=round(marks[0][0] - start, 3) if marks else None,
         stages=stages,
+        timed_out=timed_out,
     )
