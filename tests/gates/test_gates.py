@@ -326,3 +326,40 @@ def test_gates_never_touch_the_network(built_db, tmp_path, monkeypatch):
 def test_missing_build_file_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         run_gates(tmp_path / "nope.duckdb", None, tmp_path / "gates.json")
+
+
+def test_severity_override_from_config(faulty_build, tmp_path, built_db):
+    """An analyst can downgrade one expectation in config.yml without editing its suite."""
+    from expectations.frames import CONFIG_PATH
+
+    config = tmp_path / "config.yml"
+    config.write_text(
+        CONFIG_PATH.read_text(encoding="utf-8").replace(
+            "severity_overrides: {}", 'severity_overrides: {"raw.od_flows/range__value": warn}'
+        ),
+        encoding="utf-8",
+    )
+    _, statements, suites, words = next(f for f in FAULTS if f[0] == "negative raw flow")
+    db = faulty_build(*statements)
+    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites, config_path=config)
+    assert report.passed, report.summary()
+    assert [w for w in report.warnings if all(x in w for x in words)]
+
+
+def test_every_band_has_a_count_in_a_served_build(faulty_build):
+    """The served file has no views (publish drops them): every suite with a row-count band
+    must find its table there, or its band would silently never run."""
+    from expectations.frames import load_suites, previous_row_counts
+
+    served = faulty_build(
+        "drop view staging.stg_raw__observations",
+        "drop view staging.stg_raw__od_flows",
+        name="served",
+    )
+    banded = [
+        s.table
+        for s in load_suites()
+        if any(e["meta"]["id"].startswith("rows_band_") for e in s.expectations)
+    ]
+    counts = previous_row_counts(served, banded)
+    assert {t: n for t, n in counts.items() if n is None} == {}
