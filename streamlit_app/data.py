@@ -1,0 +1,305 @@
+"""Data access for the app: the published warehouse, read through short-lived read-only
+connections.
+
+`warehouse/current.duckdb` is a symlink that the refresh switches atomically to an immutable
+`builds/<build_id>/warehouse.duckdb` (DESIGN.md §4). The app resolves the link on every rerun
+(`current_build`), opens the resolved file read-only for one query and closes it at once
+(`query`): it never holds the file, never blocks a refresh, and follows a new publish on its next
+rerun. Anything cached is keyed by the resolved build file (`Build.key`), never shared across
+publishes.
+
+This module imports neither streamlit nor dbt nor great_expectations; everything here is plain
+functions over DataFrames, tested without a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline.paths import warehouse_paths
+
+# Tables the app reads, with the columns it relies on (issue 3 / issue 4 contract). Other columns
+# are shown where a page lists a table as is.
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "dim_region": (
+        "region_code",
+        "region_name_en",
+        "region_name_ru",
+        "region_name_kk",
+        "region_type",
+        "valid_from",
+        "valid_to",
+    ),
+    "region_frame_map": ("region_frame", "region_code", "frame_region_code"),
+    "fct_migration_flows": (
+        "year",
+        "region_frame",
+        "origin_region_code",
+        "destination_region_code",
+        "persons",
+        "source_id",
+        "quality_flag",
+    ),
+    "fct_migration_balance": (
+        "region_code",
+        "year",
+        "flow_scope",
+        "region_frame",
+        "arrivals",
+        "departures",
+        "net_migration",
+        "population",
+        "arrivals_per_1000",
+        "departures_per_1000",
+        "net_migration_per_1000",
+        "turnover_per_1000",
+        "migration_efficiency_pct",
+        "source_id",
+        "quality_flag",
+        "quality_note",
+    ),
+    "fct_migration_attractiveness": (
+        "region_code",
+        "year",
+        "flow_scope",
+        "region_frame",
+        "arrivals",
+        "departures",
+        "attractiveness_coefficient",
+        "is_attractive",
+        "rank_in_year",
+        "quality_flag",
+    ),
+    "fct_socioeconomic_scores": (
+        "region_code",
+        "year",
+        "indicator_code",
+        "value",
+        "unit",
+        "national_average",
+        "national_average_method",
+        "pct_of_national_average",
+        "score_class",
+        "polarity",
+        "score_points",
+        "source_id",
+        "quality_flag",
+    ),
+    "fct_region_scorecard": ("region_code", "year", "total_score_points", "indicators_scored"),
+    "data_quality_issues": (),
+    "build_info": ("build_id",),
+}
+MART_TABLES = tuple(REQUIRED_COLUMNS)
+
+FLOW_SCOPES = ("interregional", "internal", "total")
+REGION_FRAMES = ("kz20", "kz17", "kz16")
+SCORE_CLASSES = ("very low", "low", "medium", "high", "very high")
+INDICATORS = (
+    "grp_per_capita",
+    "avg_monthly_wage",
+    "per_capita_income",
+    "unemployment_rate",
+    "employment_applicants_per_1000",
+    "doctors_per_10k",
+    "housing_commissioned_m2_per_capita",
+)
+
+SOURCE_REGISTRY = Path(__file__).resolve().parent.parent / "ingest" / "source_registry.yml"
+
+
+class WarehouseError(RuntimeError):
+    """The published build cannot answer a query (a table is missing, the file vanished)."""
+
+
+class MissingTable(WarehouseError):
+    def __init__(self, table: str, detail: str = "") -> None:
+        super().__init__(f"the published build has no table marts.{table}" + detail)
+        self.table = table
+
+
+@dataclass(frozen=True)
+class Build:
+    """One published build file, resolved from the `current.duckdb` symlink."""
+
+    path: Path
+    mtime_ns: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        """Cache key: builds are immutable, and a rebuilt file at the same path changes stamp."""
+        return f"{self.path}|{self.mtime_ns}|{self.size}"
+
+
+def current_link(root: str | Path | None = None) -> Path:
+    return warehouse_paths(root).current
+
+
+def current_build(root: str | Path | None = None) -> Build | None:
+    """The build `current.duckdb` points at right now, or None when nothing is published."""
+    link = current_link(root)
+    try:
+        real = Path(os.path.realpath(link, strict=True))
+        stat = real.stat()
+    except (OSError, RuntimeError):
+        return None
+    if not real.is_file():
+        return None
+    return Build(real, stat.st_mtime_ns, stat.st_size)
+
+
+def query(build: Build, sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    """Run one query on a short-lived read-only connection and close it before returning."""
+    try:
+        # no replacement scans: a missing table must not resolve to a Python variable that
+        # happens to share its name
+        con = duckdb.connect(
+            str(build.path), read_only=True, config={"python_enable_replacements": False}
+        )
+    except duckdb.Error as exc:  # the file was pruned or is not a database
+        raise WarehouseError(f"cannot open {build.path}: {exc}") from exc
+    try:
+        return con.execute(sql, params or []).df()
+    except duckdb.CatalogException as exc:
+        match = re.search(r'Table with name "?(?:\w+\.)?(\w+)"? does not exist', str(exc))
+        if match:
+            raise MissingTable(match.group(1)) from exc
+        raise WarehouseError(str(exc)) from exc
+    finally:
+        con.close()
+
+
+def table_columns(build: Build) -> dict[str, list[str]]:
+    """Columns of every table in schema `marts`, in table order."""
+    df = query(
+        build,
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' order by table_name, ordinal_position",
+    )
+    out: dict[str, list[str]] = {}
+    for table, column in zip(df["table_name"], df["column_name"], strict=True):
+        out.setdefault(str(table), []).append(str(column))
+    return out
+
+
+def contract_problems(columns: dict[str, list[str]]) -> list[str]:
+    """Tables or columns the app relies on that a build lacks (empty when all is there)."""
+    problems = []
+    for table, required in REQUIRED_COLUMNS.items():
+        if table not in columns:
+            problems.append(f"marts.{table} is missing")
+            continue
+        missing = [c for c in required if c not in columns[table]]
+        if missing:
+            problems.append(f"marts.{table} lacks {', '.join(missing)}")
+    return problems
+
+
+def load_table(build: Build, table: str) -> pd.DataFrame:
+    """A whole mart table (the marts are small: regions x years x scopes x frames)."""
+    if table not in MART_TABLES:
+        raise ValueError(f"not a mart the app reads: {table}")
+    df = query(build, f"select * from marts.{table}")
+    for col in (
+        "region_code",
+        "frame_region_code",
+        "origin_region_code",
+        "destination_region_code",
+    ):
+        if col in df.columns:
+            df[col] = df[col].astype("string")
+    if "year" in df.columns:
+        df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    return _counts_as_integers(df)
+
+
+COUNT_COLUMNS = ("persons", "arrivals", "departures", "net_migration", "population")
+
+
+def _counts_as_integers(df: pd.DataFrame) -> pd.DataFrame:
+    """Counts of persons are stored as doubles in the marts; show whole numbers as integers."""
+    for col in COUNT_COLUMNS:
+        if col in df.columns and pd.api.types.is_float_dtype(df[col]):
+            values = df[col].dropna()
+            if (values == values.round()).all():
+                df[col] = df[col].round().astype("Int64")
+    return df
+
+
+def load_flows(build: Build, year: int, frame: str) -> pd.DataFrame:
+    """Origin-destination flows of one year and frame (the one table that can grow large)."""
+    cols = ", ".join(REQUIRED_COLUMNS["fct_migration_flows"])
+    df = query(
+        build,
+        f"select {cols} from marts.fct_migration_flows where year = ? and region_frame = ? "
+        "order by persons desc, origin_region_code, destination_region_code",
+        [int(year), frame],
+    )
+    for col in ("origin_region_code", "destination_region_code"):
+        df[col] = df[col].astype("string")
+    return _counts_as_integers(df)
+
+
+def flow_years(build: Build) -> pd.DataFrame:
+    """(region_frame, year, flows, origins, persons) available in the flows mart."""
+    return query(
+        build,
+        "select region_frame, year, count(*) as flows, "
+        "count(distinct origin_region_code) as origins, sum(persons) as persons "
+        "from marts.fct_migration_flows group by all order by region_frame, year",
+    )
+
+
+def flow_sources(build: Build) -> list[str]:
+    df = query(build, "select distinct source_id from marts.fct_migration_flows")
+    return split_source_ids(df["source_id"])
+
+
+def build_info(build: Build) -> dict:
+    """The single row of marts.build_info as a dict ({} when the table is empty)."""
+    df = query(build, "select * from marts.build_info")
+    if df.empty:
+        return {}
+    row = df.iloc[-1].to_dict()
+    return {k: (None if _isna(v) else v) for k, v in row.items()}
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def source_descriptions(path: Path = SOURCE_REGISTRY) -> dict[str, str]:
+    """source_id -> one-line description, from the ingest source registry (read as YAML only)."""
+    try:
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, ImportError, ValueError):
+        return {}
+    out = {}
+    for src in data.get("sources", []):
+        if isinstance(src, dict) and "id" in src:
+            desc = str(src.get("description", "")).strip()
+            repo = src.get("repository")
+            out[str(src["id"])] = f"{desc} ({repo})" if repo else desc
+    return out
+
+
+def split_source_ids(values) -> list[str]:
+    """Distinct source ids in a column that may hold combined ids ('a+b', 'a, b', lists)."""
+    ids: set[str] = set()
+    for value in values:
+        if value is None or _isna(value):
+            continue
+        items = value if isinstance(value, list | tuple) else re.split(r"[,;+|]\s*", str(value))
+        ids.update(str(i).strip() for i in items if str(i).strip())
+    return sorted(ids)

@@ -1,0 +1,452 @@
+"""Labels in Kazakh, Russian and English. Region names come from marts.dim_region
+(`region_name_kk`, `region_name_ru`, `region_name_en`); everything else is here.
+
+`t(key, lang)` falls back to English, then to the key itself, so a missing translation shows
+as English text rather than an error (a test checks that every key has all three languages).
+"""
+
+from __future__ import annotations
+
+LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+DEFAULT_LANGUAGE = "en"
+
+LABELS: dict[str, dict[str, str]] = {
+    # app shell
+    "app_title": {
+        "en": "Internal migration between Kazakhstan's regions",
+        "ru": "Внутренняя миграция между регионами Казахстана",
+        "kk": "Қазақстан өңірлері арасындағы ішкі көші-қон",
+    },
+    "language": {"en": "Language", "ru": "Язык", "kk": "Тіл"},
+    "page_overview": {"en": "Overview", "ru": "Обзор", "kk": "Шолу"},
+    "page_figures": {
+        "en": "Paper figures",
+        "ru": "Рисунки статьи",
+        "kk": "Мақала суреттері",
+    },
+    "page_region": {"en": "Region profile", "ru": "Профиль региона", "kk": "Өңір профилі"},
+    "page_flows": {"en": "Flows", "ru": "Потоки", "kk": "Ағындар"},
+    "page_quality": {
+        "en": "Data quality & coverage",
+        "ru": "Качество и полнота данных",
+        "kk": "Деректер сапасы мен толықтығы",
+    },
+    "no_build_title": {
+        "en": "No published warehouse yet",
+        "ru": "Опубликованного хранилища пока нет",
+        "kk": "Жарияланған қойма әлі жоқ",
+    },
+    "no_build_body": {
+        "en": "Nothing is published at `{path}`. Run `make refresh` (ingest, build, quality "
+        "gates, publish), then reload this page.",
+        "ru": "По пути `{path}` ничего не опубликовано. Выполните `make refresh` (загрузка, "
+        "сборка, проверки качества, публикация) и обновите страницу.",
+        "kk": "`{path}` жолында ештеңе жарияланбаған. `make refresh` командасын орындаңыз "
+        "(жүктеу, құрастыру, сапа тексерісі, жариялау), содан кейін бетті жаңартыңыз.",
+    },
+    "build_unreadable": {
+        "en": "The published build cannot be read: {error}. Run `make refresh` or `make rollback`.",
+        "ru": "Опубликованную сборку не удаётся прочитать: {error}. Выполните `make refresh` "
+        "или `make rollback`.",
+        "kk": "Жарияланған құрастыруды оқу мүмкін емес: {error}. `make refresh` немесе "
+        "`make rollback` орындаңыз.",
+    },
+    "contract_gap": {
+        "en": "This build does not have everything the app reads: {problems}. Pages that need "
+        "it say so.",
+        "ru": "В этой сборке нет всего, что читает приложение: {problems}. Страницы, которым "
+        "это нужно, сообщат об этом.",
+        "kk": "Бұл құрастыруда қосымша оқитын барлық нәрсе жоқ: {problems}. Қажет беттер бұл "
+        "туралы хабарлайды.",
+    },
+    "missing_table": {
+        "en": "Not available in this build: {error}.",
+        "ru": "Нет в этой сборке: {error}.",
+        "kk": "Бұл құрастыруда жоқ: {error}.",
+    },
+    "build": {"en": "Build", "ru": "Сборка", "kk": "Құрастыру"},
+    "built_at": {"en": "built", "ru": "собрана", "kk": "құрастырылды"},
+    "warnings": {"en": "warnings", "ru": "предупреждений", "kk": "ескерту"},
+    "attribution": {
+        "en": "Boundaries: geokz (A. Rodionov), CC BY 4.0, after OCHA COD-AB",
+        "ru": "Границы: geokz (А. Родионов), CC BY 4.0, по данным OCHA COD-AB",
+        "kk": "Шекаралар: geokz (А. Родионов), CC BY 4.0, OCHA COD-AB бойынша",
+    },
+    "data_credit": {
+        "en": "Figures: Bureau of National Statistics of the Republic of Kazakhstan "
+        "(stat.gov.kz), via the public copies listed on the Data quality page.",
+        "ru": "Данные: Бюро национальной статистики РК (stat.gov.kz), по публичным копиям, "
+        "перечисленным на странице качества данных.",
+        "kk": "Деректер: ҚР Ұлттық статистика бюросы (stat.gov.kz), деректер сапасы бетінде "
+        "аталған жария көшірмелер бойынша.",
+    },
+    # selectors
+    "measure": {"en": "Measure", "ru": "Показатель", "kk": "Көрсеткіш"},
+    "year": {"en": "Year", "ru": "Год", "kk": "Жыл"},
+    "flow_scope": {"en": "Flow scope", "ru": "Охват потоков", "kk": "Ағын қамтуы"},
+    "region_frame": {"en": "Region frame", "ru": "Сетка регионов", "kk": "Өңірлер торы"},
+    "region": {"en": "Region", "ru": "Регион", "kk": "Өңір"},
+    "top_n": {
+        "en": "Largest flows shown",
+        "ru": "Показать крупнейших потоков",
+        "kk": "Көрсетілетін ең ірі ағындар",
+    },
+    "severity": {"en": "Severity", "ru": "Серьёзность", "kk": "Маңыздылық"},
+    "all": {"en": "all", "ru": "все", "kk": "барлығы"},
+    # measures
+    "attractiveness_coefficient": {
+        "en": "Attractiveness coefficient (arrivals / departures)",
+        "ru": "Коэффициент миграционной привлекательности (прибывшие / выбывшие)",
+        "kk": "Көші-қон тартымдылығы коэффициенті (келгендер / кеткендер)",
+    },
+    "net_migration_per_1000": {
+        "en": "Net migration per 1,000 population",
+        "ru": "Сальдо миграции на 1 000 населения",
+        "kk": "1 000 тұрғынға шаққандағы көші-қон сальдосы",
+    },
+    "migration_efficiency_pct": {
+        "en": "Migration efficiency, % (A − D)/(A + D)",
+        "ru": "Результативность миграции, % (П − В)/(П + В)",
+        "kk": "Көші-қон нәтижелілігі, % (К − Ш)/(К + Ш)",
+    },
+    "total_score_points": {
+        "en": "Socio-economic score (total points)",
+        "ru": "Социально-экономическая оценка (сумма баллов)",
+        "kk": "Әлеуметтік-экономикалық баға (балдар қосындысы)",
+    },
+    "short_attractiveness_coefficient": {
+        "en": "Coefficient",
+        "ru": "Коэффициент",
+        "kk": "Коэффициент",
+    },
+    "short_net_migration_per_1000": {
+        "en": "Net per 1,000",
+        "ru": "Сальдо на 1 000",
+        "kk": "Сальдо, 1 000 адамға",
+    },
+    "short_migration_efficiency_pct": {
+        "en": "Efficiency, %",
+        "ru": "Результативность, %",
+        "kk": "Нәтижелілік, %",
+    },
+    "short_total_score_points": {"en": "Points", "ru": "Баллы", "kk": "Балдар"},
+    "net_migration": {
+        "en": "Net migration (persons)",
+        "ru": "Сальдо миграции (человек)",
+        "kk": "Көші-қон сальдосы (адам)",
+    },
+    "arrivals": {"en": "Arrivals", "ru": "Прибывшие", "kk": "Келгендер"},
+    "departures": {"en": "Departures", "ru": "Выбывшие", "kk": "Кеткендер"},
+    "arrivals_per_1000": {
+        "en": "Arrivals per 1,000",
+        "ru": "Прибывшие на 1 000",
+        "kk": "1 000 адамға келгендер",
+    },
+    "departures_per_1000": {
+        "en": "Departures per 1,000",
+        "ru": "Выбывшие на 1 000",
+        "kk": "1 000 адамға кеткендер",
+    },
+    "turnover_per_1000": {
+        "en": "Migration turnover per 1,000",
+        "ru": "Миграционный оборот на 1 000",
+        "kk": "1 000 адамға көші-қон айналымы",
+    },
+    "population": {"en": "Population", "ru": "Население", "kk": "Халық саны"},
+    "persons": {"en": "Persons", "ru": "Человек", "kk": "Адам"},
+    "value": {"en": "Value", "ru": "Значение", "kk": "Мәні"},
+    "rank": {"en": "Rank", "ru": "Место", "kk": "Орны"},
+    "quality_flag": {"en": "Quality flag", "ru": "Флаг качества", "kk": "Сапа белгісі"},
+    "national": {
+        "en": "National (all regions)",
+        "ru": "По стране (все регионы)",
+        "kk": "Ел бойынша (барлық өңірлер)",
+    },
+    "national_average": {
+        "en": "National average",
+        "ru": "Среднее по стране",
+        "kk": "Ел бойынша орташа",
+    },
+    "pct_of_national_average": {
+        "en": "% of national average",
+        "ru": "% от среднего по стране",
+        "kk": "Ел орташасынан %",
+    },
+    "score_class": {"en": "Class", "ru": "Класс", "kk": "Класс"},
+    "score_points": {"en": "Points", "ru": "Баллы", "kk": "Балдар"},
+    "total": {"en": "Total", "ru": "Итого", "kk": "Барлығы"},
+    "indicator": {"en": "Indicator", "ru": "Индикатор", "kk": "Индикатор"},
+    "origin": {"en": "From", "ru": "Откуда", "kk": "Қайдан"},
+    "destination": {"en": "To", "ru": "Куда", "kk": "Қайда"},
+    "share_of_region_total": {
+        "en": "Share of the region's total",
+        "ru": "Доля в итоге региона",
+        "kk": "Өңір жиынтығындағы үлесі",
+    },
+    "source_id": {"en": "Source", "ru": "Источник", "kk": "Дереккөз"},
+    # flow scopes and frames
+    "scope_interregional": {
+        "en": "interregional (between regions)",
+        "ru": "межрегиональная (между регионами)",
+        "kk": "өңіраралық (өңірлер арасында)",
+    },
+    "scope_internal": {
+        "en": "internal (incl. moves inside a region)",
+        "ru": "внутренняя (включая переезды внутри региона)",
+        "kk": "ішкі (өңір ішіндегі көшулерді қоса)",
+    },
+    "scope_total": {
+        "en": "total (incl. moves to and from abroad)",
+        "ru": "все потоки (включая внешнюю миграцию)",
+        "kk": "барлық ағындар (сыртқы көші-қонды қоса)",
+    },
+    "frame_kz20": {
+        "en": "kz20: 20 units, current (since June 2022)",
+        "ru": "kz20: 20 единиц, текущая (с июня 2022)",
+        "kk": "kz20: 20 бірлік, қазіргі (2022 маусымынан)",
+    },
+    "frame_kz17": {
+        "en": "kz17: 17 units (June 2018 – June 2022)",
+        "ru": "kz17: 17 единиц (июнь 2018 – июнь 2022)",
+        "kk": "kz17: 17 бірлік (2018 маусым – 2022 маусым)",
+    },
+    "frame_kz16": {
+        "en": "kz16: 16 units, with South Kazakhstan (before June 2018)",
+        "ru": "kz16: 16 единиц, с Южно-Казахстанской областью (до июня 2018)",
+        "kk": "kz16: 16 бірлік, Оңтүстік Қазақстан облысымен (2018 маусымына дейін)",
+    },
+    # score classes
+    "class_very low": {"en": "very low", "ru": "очень низкий", "kk": "өте төмен"},
+    "class_low": {"en": "low", "ru": "низкий", "kk": "төмен"},
+    "class_medium": {"en": "medium", "ru": "средний", "kk": "орташа"},
+    "class_high": {"en": "high", "ru": "высокий", "kk": "жоғары"},
+    "class_very high": {"en": "very high", "ru": "очень высокий", "kk": "өте жоғары"},
+    # indicators
+    "ind_grp_per_capita": {
+        "en": "GRP per capita",
+        "ru": "ВРП на душу населения",
+        "kk": "Жан басына шаққандағы ЖӨӨ",
+    },
+    "ind_avg_monthly_wage": {
+        "en": "Average monthly wage",
+        "ru": "Среднемесячная зарплата",
+        "kk": "Орташа айлық жалақы",
+    },
+    "ind_per_capita_income": {
+        "en": "Per-capita money income",
+        "ru": "Денежные доходы на душу населения",
+        "kk": "Жан басына шаққандағы ақшалай табыс",
+    },
+    "ind_unemployment_rate": {
+        "en": "Unemployment rate",
+        "ru": "Уровень безработицы",
+        "kk": "Жұмыссыздық деңгейі",
+    },
+    "ind_employment_applicants_per_1000": {
+        "en": "Job seekers at employment offices per 1,000",
+        "ru": "Обратившиеся в органы занятости на 1 000",
+        "kk": "Жұмыспен қамту органдарына жүгінгендер, 1 000 адамға",
+    },
+    "ind_doctors_per_10k": {
+        "en": "Doctors per 10,000",
+        "ru": "Врачи на 10 000 населения",
+        "kk": "10 000 адамға шаққандағы дәрігерлер",
+    },
+    "ind_housing_commissioned_m2_per_capita": {
+        "en": "Housing commissioned, m² per capita",
+        "ru": "Ввод жилья, м² на душу населения",
+        "kk": "Пайдалануға берілген тұрғын үй, жан басына м²",
+    },
+    # overview
+    "overview_intro": {
+        "en": "Regions coloured by the chosen measure for one year, flow scope and region frame. "
+        "Grey: no value in this build.",
+        "ru": "Регионы окрашены по выбранному показателю за год, охват потоков и сетку "
+        "регионов. Серый цвет: значения в этой сборке нет.",
+        "kk": "Өңірлер таңдалған көрсеткіш бойынша бір жылға, ағын қамтуы мен өңірлер торына "
+        "боялған. Сұр: бұл құрастыруда мәні жоқ.",
+    },
+    "ranked_table": {"en": "Ranking", "ru": "Рейтинг", "kk": "Рейтинг"},
+    "scorecard_frame_note": {
+        "en": "Scores are given for the units of the year's own frame ({frame}); the frame "
+        "and scope selectors do not apply.",
+        "ru": "Баллы даны для единиц собственной сетки года ({frame}); выбор сетки и охвата "
+        "к ним не применяется.",
+        "kk": "Балдар жылдың өз торының бірліктері үшін берілген ({frame}); тор мен қамту "
+        "таңдауы қолданылмайды.",
+    },
+    "no_data": {
+        "en": "No data for this selection in the published build.",
+        "ru": "Для этого выбора в опубликованной сборке нет данных.",
+        "kk": "Бұл таңдау бойынша жарияланған құрастыруда дерек жоқ.",
+    },
+    "no_value": {"en": "no value", "ru": "нет значения", "kk": "мәні жоқ"},
+    # figures
+    "fig1_title": {
+        "en": "Figure 1. Migration balance by region and year",
+        "ru": "Рисунок 1. Сальдо миграции по регионам и годам",
+        "kk": "1-сурет. Өңірлер мен жылдар бойынша көші-қон сальдосы",
+    },
+    "fig2_title": {
+        "en": "Figure 2. Coefficient of migration attractiveness by region and year",
+        "ru": "Рисунок 2. Коэффициент миграционной привлекательности по регионам и годам",
+        "kk": "2-сурет. Өңірлер мен жылдар бойынша көші-қон тартымдылығы коэффициенті",
+    },
+    "fig3_title": {
+        "en": "Figure 3. Socio-economic classification of the regions",
+        "ru": "Рисунок 3. Социально-экономическая классификация регионов",
+        "kk": "3-сурет. Өңірлердің әлеуметтік-экономикалық жіктелуі",
+    },
+    "fig_provenance": {
+        "en": "Scope: {scope}. Frame: {frame}. Sources: {sources}.",
+        "ru": "Охват: {scope}. Сетка: {frame}. Источники: {sources}.",
+        "kk": "Қамту: {scope}. Тор: {frame}. Дереккөздер: {sources}.",
+    },
+    "fig3_provenance": {
+        "en": "Each indicator as % of the national average, classed: <70 very low (−2), "
+        "[70, 95) low (−1), [95, 105) medium (0.5), [105, 150) high (1), ≥150 very high (2); "
+        "points sign-reversed where higher is worse. Frame: units of {year} ({frame}). "
+        "Sources: {sources}.",
+        "ru": "Каждый индикатор в % от среднего по стране: <70 очень низкий (−2), [70, 95) "
+        "низкий (−1), [95, 105) средний (0,5), [105, 150) высокий (1), ≥150 очень высокий (2); "
+        "знак баллов обратный, где больше значит хуже. Сетка: единицы {year} года ({frame}). "
+        "Источники: {sources}.",
+        "kk": "Әр индикатор ел орташасынан %: <70 өте төмен (−2), [70, 95) төмен (−1), "
+        "[95, 105) орташа (0,5), [105, 150) жоғары (1), ≥150 өте жоғары (2); көбі нашар "
+        "болғанда балл таңбасы керісінше. Тор: {year} жылғы бірліктер ({frame}). "
+        "Дереккөздер: {sources}.",
+    },
+    "line_at_one": {
+        "en": "1 = as many arrivals as departures",
+        "ru": "1 = прибывших столько же, сколько выбывших",
+        "kk": "1 = келгендер кеткендермен тең",
+    },
+    # region profile
+    "profile_series": {
+        "en": "Time series against the national figure",
+        "ru": "Динамика в сравнении с показателем по стране",
+        "kk": "Ел көрсеткішімен салыстырмалы динамика",
+    },
+    "profile_national_note": {
+        "en": "National figure: rates = sum over all regions of the frame / their population; "
+        "coefficient = all arrivals / all departures; balance = mean over regions; indicators: "
+        "the mart's national_average.",
+        "ru": "Показатель по стране: коэффициенты на 1 000 = сумма по всем регионам сетки / их "
+        "население; коэффициент привлекательности = все прибывшие / все выбывшие; сальдо = "
+        "среднее по регионам; индикаторы: national_average из витрины.",
+        "kk": "Ел көрсеткіші: 1 000 адамға = тордың барлық өңірлерінің қосындысы / олардың "
+        "халқы; тартымдылық = барлық келгендер / барлық кеткендер; сальдо = өңірлер "
+        "орташасы; индикаторлар: витринадағы national_average.",
+    },
+    "profile_indicators": {
+        "en": "Socio-economic indicators against the national average",
+        "ru": "Социально-экономические индикаторы в сравнении со средним по стране",
+        "kk": "Әлеуметтік-экономикалық индикаторлар ел орташасымен салыстырғанда",
+    },
+    "field": {"en": "Field", "ru": "Поле", "kk": "Өріс"},
+    "score_breakdown": {
+        "en": "Score breakdown",
+        "ru": "Структура оценки",
+        "kk": "Баға құрылымы",
+    },
+    "quality_flags": {
+        "en": "Data-quality flags",
+        "ru": "Флаги качества данных",
+        "kk": "Деректер сапасының белгілері",
+    },
+    "no_flags": {
+        "en": "No quality flags for this region.",
+        "ru": "Для этого региона флагов качества нет.",
+        "kk": "Бұл өңір үшін сапа белгілері жоқ.",
+    },
+    "flagged_rows": {
+        "en": "Mart rows with a quality flag",
+        "ru": "Строки витрин с флагом качества",
+        "kk": "Сапа белгісі бар витрина жолдары",
+    },
+    "issues_for_region": {
+        "en": "Recorded data-quality issues",
+        "ru": "Зарегистрированные проблемы качества данных",
+        "kk": "Тіркелген деректер сапасы мәселелері",
+    },
+    # flows
+    "flows_in": {
+        "en": "Largest flows into {region}",
+        "ru": "Крупнейшие потоки в регион: {region}",
+        "kk": "{region} өңіріне ең ірі ағындар",
+    },
+    "flows_out": {
+        "en": "Largest flows out of {region}",
+        "ru": "Крупнейшие потоки из региона: {region}",
+        "kk": "{region} өңірінен ең ірі ағындар",
+    },
+    "sankey_title": {
+        "en": "All interregional flows of {year} ({frame}): origin (left) → destination (right)",
+        "ru": "Все межрегиональные потоки {year} ({frame}): откуда (слева) → куда (справа)",
+        "kk": "{year} жылғы барлық өңіраралық ағындар ({frame}): қайдан (сол) → қайда (оң)",
+    },
+    "sankey_note": {
+        "en": "Showing the {shown} largest of {total} flows ({share:.0%} of {persons:,} persons).",
+        "ru": "Показаны {shown} крупнейших из {total} потоков ({share:.0%} из {persons:,} чел.).",
+        "kk": "{total} ағынның ең ірі {shown} ағыны ({persons:,} адамның {share:.0%}).",
+    },
+    # data quality
+    "dq_issues": {
+        "en": "Data-quality issues (marts.data_quality_issues)",
+        "ru": "Проблемы качества данных (marts.data_quality_issues)",
+        "kk": "Деректер сапасы мәселелері (marts.data_quality_issues)",
+    },
+    "dq_none": {
+        "en": "No data-quality issues recorded in this build.",
+        "ru": "В этой сборке проблем качества данных не зарегистрировано.",
+        "kk": "Бұл құрастыруда деректер сапасы мәселелері тіркелмеген.",
+    },
+    "build_info": {
+        "en": "Build information (marts.build_info)",
+        "ru": "Сведения о сборке (marts.build_info)",
+        "kk": "Құрастыру туралы мәлімет (marts.build_info)",
+    },
+    "coverage": {
+        "en": "Coverage: regions with a value, by measure, scope, frame and year",
+        "ru": "Полнота: число регионов со значением по показателю, охвату, сетке и году",
+        "kk": "Толықтық: көрсеткіш, қамту, тор және жыл бойынша мәні бар өңірлер саны",
+    },
+    "coverage_note": {
+        "en": "Cell = number of regions with a non-empty value; blank = not in the build.",
+        "ru": "Ячейка = число регионов с непустым значением; пусто = нет в сборке.",
+        "kk": "Ұяшық = мәні бар өңірлер саны; бос = құрастыруда жоқ.",
+    },
+    "sources": {"en": "Sources", "ru": "Источники", "kk": "Дереккөздер"},
+    "download_csv": {"en": "CSV", "ru": "CSV", "kk": "CSV"},
+    "download_xlsx": {"en": "Excel", "ru": "Excel", "kk": "Excel"},
+    "download": {"en": "Download", "ru": "Скачать", "kk": "Жүктеп алу"},
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt) -> str:
+    entry = LABELS.get(key)
+    text = key if entry is None else entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key
+    return text.format(**fmt) if fmt else text
+
+
+def scope_label(scope: str, lang: str) -> str:
+    return t(f"scope_{scope}", lang) if f"scope_{scope}" in LABELS else scope
+
+
+def frame_label(frame: str, lang: str) -> str:
+    return t(f"frame_{frame}", lang) if f"frame_{frame}" in LABELS else frame
+
+
+def class_label(score_class: str, lang: str) -> str:
+    key = f"class_{score_class}"
+    return t(key, lang) if key in LABELS else str(score_class)
+
+
+def indicator_label(code: str, lang: str) -> str:
+    key = f"ind_{code}"
+    return t(key, lang) if key in LABELS else str(code)
+
+
+def name_column(lang: str) -> str:
+    """The dim_region column holding region names in `lang`."""
+    return f"region_name_{lang if lang in LANGUAGES else DEFAULT_LANGUAGE}"

@@ -1,0 +1,116 @@
+"""The paper's three figures, reproduced from the marts, each with its scope, frame and sources."""
+
+import streamlit as st
+
+from streamlit_app import charts, i18n, ui
+from streamlit_app.data import REGION_FRAMES, split_source_ids
+
+lang = ui.lang()
+st.title(ui.t("page_figures"))
+
+T = ui.tables(
+    "dim_region",
+    "region_frame_map",
+    "fct_migration_balance",
+    "fct_migration_attractiveness",
+    "fct_socioeconomic_scores",
+    "fct_region_scorecard",
+)
+names = charts.region_names(T["dim_region"], lang)
+balance = T["fct_migration_balance"]
+attractiveness = T["fct_migration_attractiveness"]
+
+
+def scope_and_frame(page: str, table, value_col: str):
+    have = table.dropna(subset=[value_col])
+    c1, c2, _ = st.columns([2, 2, 1])
+    scope = ui.choose(
+        page,
+        "scope",
+        ui.t("flow_scope"),
+        charts.ordered_scopes(have["flow_scope"].unique()),
+        format_func=lambda s: i18n.scope_label(s, lang),
+        default="interregional",
+        container=c1,
+    )
+    frames = set(have.loc[have["flow_scope"] == scope, "region_frame"])
+    frame = ui.choose(
+        page,
+        "frame",
+        ui.t("region_frame"),
+        [f for f in REGION_FRAMES if f in frames] or sorted(frames),
+        format_func=lambda f: i18n.frame_label(f, lang),
+        default="kz20",
+        container=c2,
+    )
+    return scope, frame
+
+
+def provenance(scope: str, frame: str, sources) -> None:
+    st.caption(
+        ui.t(
+            "fig_provenance",
+            scope=i18n.scope_label(scope, lang),
+            frame=i18n.frame_label(frame, lang),
+            sources=ui.provenance(split_source_ids(sources)),
+        )
+    )
+
+
+# Figure 1 ------------------------------------------------------------------------------------
+st.header(ui.t("fig1_title"))
+if balance["net_migration"].notna().any():
+    scope1, frame1 = scope_and_frame("fig1", balance, "net_migration")
+    fig1 = charts.balance_by_year(balance, scope1, frame1, names)
+    ui.figure(charts.grouped_bars_figure(fig1, "net_migration", ui.t("net_migration")), "fig1")
+    provenance(scope1, frame1, fig1["source_id"])
+    with st.expander(ui.t("download")):
+        ui.show_table(fig1, f"figure1_balance_{scope1}_{frame1}")
+else:
+    st.info(ui.t("no_data"))
+
+# Figure 2 ------------------------------------------------------------------------------------
+st.header(ui.t("fig2_title"))
+if attractiveness["attractiveness_coefficient"].notna().any():
+    scope2, frame2 = scope_and_frame("fig2", attractiveness, "attractiveness_coefficient")
+    fig2 = charts.coefficient_by_year(attractiveness, scope2, frame2, names)
+    ui.figure(
+        charts.grouped_bars_figure(
+            fig2, "attractiveness_coefficient", ui.t("attractiveness_coefficient"), hline=1.0
+        ),
+        "fig2",
+    )
+    st.caption("— — " + ui.t("line_at_one"))
+    same = balance[(balance["flow_scope"] == scope2) & (balance["region_frame"] == frame2)]
+    provenance(scope2, frame2, same.loc[same["year"].isin(fig2["year"]), "source_id"])
+    with st.expander(ui.t("download")):
+        ui.show_table(fig2, f"figure2_coefficient_{scope2}_{frame2}")
+else:
+    st.info(ui.t("no_data"))
+
+# Figure 3 ------------------------------------------------------------------------------------
+st.header(ui.t("fig3_title"))
+scores = T["fct_socioeconomic_scores"]
+score_years = sorted({int(y) for y in scores.dropna(subset=["score_class"])["year"]}, reverse=True)
+if score_years:
+    c1, _ = st.columns([1, 4])
+    year3 = ui.choose(
+        "fig3", "score_year", ui.t("year"), score_years,
+        default=charts.default_score_year(scores),
+        container=c1,
+    )  # fmt: skip
+    matrix = charts.classification_matrix(scores, T["fct_region_scorecard"], year3, names, lang)
+    ui.figure(charts.classification_figure(matrix, lang), "fig3")
+    frame3 = charts.rows_frame(matrix, T["region_frame_map"])
+    st.caption(
+        ui.t(
+            "fig3_provenance",
+            year=year3,
+            frame=i18n.frame_label(frame3, lang),
+            sources=ui.provenance(split_source_ids(matrix["source_id"])),
+        )
+    )
+    with st.expander(ui.t("download")):
+        ui.show_table(matrix, f"figure3_classification_{year3}")
+else:
+    st.info(ui.t("no_data"))
