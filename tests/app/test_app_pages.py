@@ -1,0 +1,587 @@
+"""Every page and selector of the app with streamlit.testing.v1.AppTest, on the fixture warehouse.
+
+Each test compares the rows behind a chart or table with the same figures queried straight from
+the published DuckDB file, so the app's pandas code is checked against SQL on the marts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from streamlit_app import data, geometry, i18n
+from tests.app.conftest import (
+    PAGES,
+    app_test,
+    assert_clean,
+    chart,
+    open_page,
+    sql,
+    texts,
+    widget,
+)
+
+MEASURE_SQL = {
+    "attractiveness_coefficient": ("fct_migration_attractiveness", "attractiveness_coefficient"),
+    "net_migration_per_1000": ("fct_migration_balance", "net_migration_per_1000"),
+    "migration_efficiency_pct": ("fct_migration_balance", "migration_efficiency_pct"),
+}
+
+
+def _region_traces(fig: dict) -> dict[str, float | None]:
+    return {
+        t["meta"]["region_code"]: t["meta"]["value"]
+        for t in fig["data"]
+        if isinstance(t.get("meta"), dict) and "region_code" in t["meta"]
+    }
+
+
+def _close(a, b, tol=1e-9) -> bool:
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+        return (a is None or (isinstance(a, float) and math.isnan(a))) and (
+            b is None or (isinstance(b, float) and math.isnan(b))
+        )
+    return abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))
+
+
+# ------------------------------------------------------------------------------------------------
+# every page, default state
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_without_error(warehouse, page):
+    at = open_page(page)
+    assert at.title[0].value == i18n.t(f"page_{page}", "en")
+    assert not at.warning, [w.value for w in at.warning]
+    assert "fixture-0001" in texts(at)
+    assert "CC BY 4.0" in texts(at)
+
+
+# ------------------------------------------------------------------------------------------------
+# overview
+
+
+@pytest.mark.parametrize("measure", list(MEASURE_SQL))
+def test_overview_every_scope_frame_and_year(any_warehouse, measure):
+    warehouse = any_warehouse
+    table, column = MEASURE_SQL[measure]
+    combos = sql(
+        warehouse,
+        f"select flow_scope, region_frame, min(year) as y0, max(year) as y1 from marts.{table} "
+        f"where {column} is not null group by all order by all",
+    )
+    at = open_page("overview")
+    widget(at, "selectbox", "overview", "measure").set_value(measure).run()
+    assert_clean(at)
+    for scope, frame, y0, y1 in combos.itertuples(index=False):
+        widget(at, "selectbox", "overview", "scope").set_value(scope).run()
+        widget(at, "selectbox", "overview", "frame").set_value(frame).run()
+        for year in sorted({int(y0), int(y1)}):
+            widget(at, "selectbox", "overview", "year").set_value(year).run()
+            assert_clean(at)
+            expected = sql(
+                warehouse,
+                f"select region_code, {column} as value from marts.{table} where year = ? "
+                f"and flow_scope = ? and region_frame = ? and {column} is not null "
+                "order by value desc, region_code",
+                [year, scope, frame],
+            )
+            ranking = at.dataframe[0].value
+            assert list(ranking["region_code"]) == list(expected["region_code"]), (scope, frame)
+            assert all(
+                _close(a, b) for a, b in zip(ranking["value"], expected["value"], strict=True)
+            )
+            assert list(ranking["rank"])[0] == 1
+            # the map: one shape per unit of the frame, coloured by the same values
+            traces = _region_traces(chart(at, "overview-map"))
+            assert len(traces) == len(geometry.load_frame_geojson(frame)["features"])
+            want = dict(zip(expected["region_code"], expected["value"], strict=True))
+            assert all(_close(traces[c], v) for c, v in want.items())
+
+
+def test_overview_score_points_use_the_years_own_frame(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("overview")
+    widget(at, "selectbox", "overview", "measure").set_value("total_score_points").run()
+    assert_clean(at)
+    years = sql(
+        warehouse,
+        "select year, min(region_frame) as frame, count(*) as n from marts.fct_region_scorecard "
+        "group by year order by year",
+    )
+    for year, frame, n in years.itertuples(index=False):
+        widget(at, "selectbox", "overview", "year").set_value(int(year)).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select region_code, total_score_points from marts.fct_region_scorecard "
+            "where year = ? and total_score_points is not null "
+            "order by total_score_points desc, region_code",
+            [int(year)],
+        )
+        ranking = at.dataframe[0].value
+        assert list(ranking["region_code"]) == list(expected["region_code"])
+        assert list(ranking["value"]) == list(expected["total_score_points"])
+        shapes = _region_traces(chart(at, "overview-map"))
+        assert len(shapes) == len(geometry.load_frame_geojson(frame)["features"]) >= n
+        assert i18n.frame_label(frame, "en") in texts(at)
+
+
+# ------------------------------------------------------------------------------------------------
+# paper figures
+
+
+def test_figure1_and_2_every_scope_and_frame(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("figures")
+    combos = sql(
+        warehouse,
+        "select distinct flow_scope, region_frame from marts.fct_migration_balance "
+        "where net_migration is not null order by all",
+    )
+    for scope, frame in combos.itertuples(index=False):
+        widget(at, "selectbox", "fig1", "scope").set_value(scope).run()
+        widget(at, "selectbox", "fig1", "frame").set_value(frame).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select region_code, year, net_migration from marts.fct_migration_balance where "
+            "flow_scope = ? and region_frame = ? and net_migration is not null order by all",
+            [scope, frame],
+        )
+        table = at.dataframe[0].value
+        assert (
+            table[["region_code", "year", "net_migration"]]
+            .astype({"year": int, "net_migration": int})
+            .values.tolist()
+            == expected.astype({"year": int}).values.tolist()
+        )
+        fig = chart(at, "fig1")
+        assert sorted(int(t["name"]) for t in fig["data"]) == sorted(set(expected["year"]))
+        assert sum(len(t["y"]) for t in fig["data"]) >= len(expected)
+        assert f"Scope: {i18n.scope_label(scope, 'en')}" in texts(at)
+        sources = sql(
+            warehouse,
+            "select distinct source_id from marts.fct_migration_balance where flow_scope = ? "
+            "and region_frame = ? and net_migration is not null",
+            [scope, frame],
+        )
+        for source in data.split_source_ids(sources["source_id"]):
+            assert f"`{source}`" in texts(at)
+
+    combos = sql(
+        warehouse,
+        "select distinct flow_scope, region_frame from marts.fct_migration_attractiveness "
+        "order by all",
+    )
+    for scope, frame in combos.itertuples(index=False):
+        widget(at, "selectbox", "fig2", "scope").set_value(scope).run()
+        widget(at, "selectbox", "fig2", "frame").set_value(frame).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select region_code, year, attractiveness_coefficient from "
+            "marts.fct_migration_attractiveness where flow_scope = ? and region_frame = ? "
+            "order by all",
+            [scope, frame],
+        )
+        table = at.dataframe[1].value
+        assert list(table["region_code"]) == list(expected["region_code"])
+        assert all(
+            _close(a, b)
+            for a, b in zip(
+                table["attractiveness_coefficient"],
+                expected["attractiveness_coefficient"],
+                strict=True,
+            )
+        )
+        fig = chart(at, "fig2")
+        assert any(s.get("y0") == 1.0 and s.get("y1") == 1.0 for s in fig["layout"]["shapes"])
+
+
+def test_figure3_matrix_for_every_year(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("figures")
+    years = sql(warehouse, "select distinct year from marts.fct_socioeconomic_scores order by 1")
+    for year in years["year"]:
+        widget(at, "selectbox", "fig3", "score_year").set_value(int(year)).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select s.region_code, s.indicator_code, s.score_class, s.score_points, "
+            "c.total_score_points from marts.fct_socioeconomic_scores s left join "
+            "marts.fct_region_scorecard c using (region_code, year) where s.year = ? "
+            "and s.score_class is not null order by s.region_code, s.indicator_code",
+            [int(year)],
+        )
+        matrix = at.dataframe[2].value.sort_values(["region_code", "indicator_code"])
+        got = matrix[["region_code", "indicator_code", "score_class", "score_points",
+                      "total_score_points"]].values.tolist()  # fmt: skip
+        assert got == expected.values.tolist()
+        fig = chart(at, "fig3")
+        classes, totals = fig["data"][0], fig["data"][1]
+        n_regions = expected["region_code"].nunique()
+        assert len(classes["y"]) == len(totals["y"]) == n_regions
+        # the total column is ordered like the rows, best first
+        assert totals["z"] == sorted(totals["z"], reverse=True)
+        assert sorted(v[0] for v in totals["z"]) == sorted(
+            expected.drop_duplicates("region_code")["total_score_points"]
+        )
+
+
+def test_figure3_defaults_to_the_year_with_most_indicators(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("figures")
+    best = sql(
+        warehouse,
+        "select year, count(distinct indicator_code) as n from marts.fct_socioeconomic_scores "
+        "where score_class is not null group by year order by n desc, year desc limit 1",
+    )
+    assert widget(at, "selectbox", "fig3", "score_year").value == int(best["year"][0])
+
+
+# ------------------------------------------------------------------------------------------------
+# region profile
+
+
+def test_region_profile_series_against_national(any_warehouse):
+    """For every frame and scope, one region: its series and the national figure, from SQL."""
+    warehouse = any_warehouse
+    combos = sql(
+        warehouse,
+        "select region_frame, flow_scope, min(region_code) as region from "
+        "marts.fct_migration_balance where net_migration_per_1000 is not null "
+        "group by all order by all",
+    )
+    at = open_page("region")
+    for frame, scope, region in combos.itertuples(index=False):
+        widget(at, "selectbox", "region", "frame").set_value(frame).run()
+        widget(at, "selectbox", "region", "region").set_value(region).run()
+        widget(at, "selectbox", "region", "scope").set_value(scope).run()
+        assert_clean(at)
+        series = at.dataframe[0].value
+        expected = sql(
+            warehouse,
+            "select year, net_migration_per_1000 from marts.fct_migration_balance where "
+            "region_code = ? and flow_scope = ? and region_frame = ? "
+            "and net_migration_per_1000 is not null order by year",
+            [region, scope, frame],
+        )
+        got = series[series["measure"] == "net_migration_per_1000"].sort_values("year")
+        assert list(got["year"]) == list(expected["year"]), (frame, scope, region)
+        assert all(
+            _close(a, b)
+            for a, b in zip(got["region_value"], expected["net_migration_per_1000"], strict=True)
+        )
+        national = sql(
+            warehouse,
+            "select year, 1000.0 * sum(net_migration) / sum(population) as v from "
+            "marts.fct_migration_balance where flow_scope = ? and region_frame = ? "
+            "and net_migration is not null and population is not null and year in "
+            f"({', '.join(str(int(y)) for y in expected['year'])}) group by year order by year",
+            [scope, frame],
+        )
+        assert all(
+            _close(a, b, 1e-6) for a, b in zip(got["national_value"], national["v"], strict=True)
+        )
+        coef = series[series["measure"] == "attractiveness_coefficient"].sort_values("year")
+        if not coef.empty:
+            nat = sql(
+                warehouse,
+                "select year, sum(arrivals) / sum(departures) as v from "
+                "marts.fct_migration_attractiveness where flow_scope = ? and region_frame = ? "
+                f"and year in ({', '.join(str(int(y)) for y in coef['year'])}) "
+                "group by year order by year",
+                [scope, frame],
+            )
+            assert all(
+                _close(a, b, 1e-6) for a, b in zip(coef["national_value"], nat["v"], strict=True)
+            )
+        assert region in texts(at)
+
+
+def test_region_profile_indicators_breakdown_and_flags(warehouse):
+    at = open_page("region")
+    widget(at, "selectbox", "region", "frame").set_value("kz20").run()
+    widget(at, "selectbox", "region", "region").set_value("100000000").run()
+    for year in (2022, 2023):
+        widget(at, "selectbox", "region", "score_year").set_value(year).run()
+        assert_clean(at)
+        total = sql(
+            warehouse,
+            "select total_score_points from marts.fct_region_scorecard "
+            "where region_code = '100000000' and year = ?",
+            [year],
+        )["total_score_points"][0]
+        assert at.metric[0].value == f"{total:+g}"
+        breakdown = next(d.value for d in at.dataframe if "polarity" in d.value.columns)
+        expected = sql(
+            warehouse,
+            "select indicator_code, score_points from marts.fct_socioeconomic_scores "
+            "where region_code = '100000000' and year = ? order by indicator_code",
+            [year],
+        )
+        got = breakdown.sort_values("indicator_code")
+        assert got[["indicator_code", "score_points"]].values.tolist() == expected.values.tolist()
+    indicators = next(d.value for d in at.dataframe if "national_average" in d.value.columns)
+    expected = sql(
+        warehouse,
+        "select count(*) as n from marts.fct_socioeconomic_scores where region_code = '100000000'",
+    )
+    assert len(indicators) == expected["n"][0]
+    flags = next(d.value for d in at.dataframe if "quality_note" in d.value.columns)
+    assert set(flags["quality_flag"]) == {"published_in_later_frame"}
+    assert set(flags["year"]) == set(range(2015, 2022))
+
+    widget(at, "selectbox", "region", "region").set_value("750000000").run()
+    assert_clean(at)
+    issues = next(d.value for d in at.dataframe if "check_name" in d.value.columns)
+    assert list(issues["check_name"]) == ["reconcile_internal_vs_interregional_balance"]
+
+
+# ------------------------------------------------------------------------------------------------
+# flows
+
+
+def test_flows_top_in_out_and_sankey(any_warehouse):
+    """For every frame, its first and last year and the region with the largest outflow."""
+    warehouse = any_warehouse
+    combos = sql(
+        warehouse,
+        "with y as (select region_frame, min(year) as y0, max(year) as y1 "
+        "from marts.fct_migration_flows group by all) "
+        "select f.region_frame, f.year, arg_max(f.origin_region_code, f.persons) as region "
+        "from marts.fct_migration_flows f join y on f.region_frame = y.region_frame "
+        "and f.year in (y.y0, y.y1) group by all order by all",
+    )
+    at = open_page("flows")
+    for frame, year, region in combos.itertuples(index=False):
+        _check_flows(warehouse, at, frame, int(year), region)
+
+
+def _check_flows(warehouse, at, frame, year, region):
+    widget(at, "selectbox", "flows", "frame").set_value(frame).run()
+    widget(at, "selectbox", "flows", "year").set_value(year).run()
+    widget(at, "selectbox", "flows", "region").set_value(region).run()
+    assert_clean(at)
+    base = (
+        "select origin_region_code, destination_region_code, persons from "
+        "marts.fct_migration_flows where region_frame = ? and year = ? and "
+    )
+    order = " order by persons desc, origin_region_code, destination_region_code"
+    into = sql(warehouse, base + "destination_region_code = ?" + order + " limit 10",
+               [frame, year, region])  # fmt: skip
+    out = sql(warehouse, base + "origin_region_code = ?" + order + " limit 10",
+              [frame, year, region])  # fmt: skip
+    top_in, top_out = at.dataframe[0].value, at.dataframe[1].value
+    cols = ["origin_region_code", "destination_region_code", "persons"]
+    assert top_in[cols].values.tolist() == into.values.tolist()
+    assert top_out[cols].values.tolist() == out.values.tolist()
+    assert chart(at, "flows-in")["data"][0]["x"] == into["persons"].tolist()
+
+    every = sql(warehouse, base + "origin_region_code <> destination_region_code" + order,
+                [frame, year])  # fmt: skip
+    sankey = chart(at, "flows-sankey")["data"][0]
+    assert len(sankey["link"]["value"]) == min(60, len(every))
+    at.slider(key="flows:top_n").set_value(5).run()
+    assert_clean(at)
+    sankey = chart(at, "flows-sankey")["data"][0]
+    assert sankey["link"]["value"] == [float(v) for v in every["persons"][:5]]
+    all_flows = at.dataframe[2].value
+    assert len(all_flows) == len(every)
+    assert f"{int(every['persons'].sum()):,}" in texts(at)
+    at.slider(key="flows:top_n").set_value(min(60, len(every))).run()
+
+
+# ------------------------------------------------------------------------------------------------
+# data quality and coverage
+
+
+def test_quality_page_issues_build_info_and_coverage(warehouse):
+    at = open_page("quality")
+    info = at.dataframe[0].value
+    assert dict(zip(info["field"], info["value"], strict=True))["build_id"] == "fixture-0001"
+    issues = at.dataframe[1].value
+    expected = sql(warehouse, "select check_name from marts.data_quality_issues")
+    assert sorted(issues["check_name"]) == sorted(expected["check_name"])
+    widget(at, "selectbox", "quality", "severity").set_value("warn").run()
+    assert_clean(at)
+    assert len(at.dataframe[1].value) == len(expected)
+
+    cov = at.dataframe[2].value.set_index(["measure", "flow_scope", "region_frame", "year"])
+    assert cov.loc[("arrivals", "interregional", "kz16", 2015), "regions"] == 16
+    assert cov.loc[("net_migration", "total", "kz20", 2022), "regions"] == 20
+    assert ("net_migration", "total", "kz20", 2021) not in cov.index  # not derivable
+    assert ("arrivals", "total", "kz20", 2022) not in cov.index  # balance-only source
+    assert cov.loc[("grp_per_capita", "—", "kz17", 2019), "regions"] == 17
+    assert cov.loc[("od_flows", "interregional", "kz17", 2020), "share"] == 1.0
+    assert ("doctors_per_10k", "—", "kz20", 2023) not in cov.index
+    sources = at.dataframe[3].value
+    assert {"diar_od_flows", "xuzzu_region_panel"} <= set(sources["source_id"])
+    assert all(sources.loc[sources["source_id"] == "diar_od_flows", "description"].str.len() > 0)
+
+
+# ------------------------------------------------------------------------------------------------
+# language
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_in_every_language(any_warehouse, page, lang):
+    at = open_page(page, lang=lang)
+    assert at.title[0].value == i18n.t(f"page_{page}", lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_language_switch_changes_region_names_and_labels(warehouse, lang):
+    at = open_page("overview", lang=lang)
+    ranking = at.dataframe[0].value
+    names = sql(warehouse, f"select region_code, region_name_{lang} as n from marts.dim_region")
+    expected = dict(zip(names["region_code"], names["n"], strict=True))
+    assert [expected[c] for c in ranking["region_code"]] == list(ranking["region"])
+    measure = widget(at, "selectbox", "overview", "measure", lang)
+    assert measure.label == i18n.t("measure", lang)
+    fig = chart(at, "overview-map")
+    hover = [t["text"] for t in fig["data"] if isinstance(t.get("meta"), dict)]
+    assert any(expected["750000000"] in h for h in hover)
+
+
+def test_choices_survive_a_language_switch(warehouse):
+    at = open_page("overview")
+    widget(at, "selectbox", "overview", "frame").set_value("kz17").run()
+    widget(at, "selectbox", "overview", "year").set_value(2019).run()
+    at.radio(key="lang").set_value("kk").run()
+    assert_clean(at)
+    assert widget(at, "selectbox", "overview", "frame", "kk").value == "kz17"
+    assert widget(at, "selectbox", "overview", "year", "kk").value == 2019
+    # and a shared choice (year) follows the user to another page
+    at.switch_page(PAGES["flows"]).run()
+    assert_clean(at)
+    assert widget(at, "selectbox", "flows", "year", "kk").value == 2019
+
+
+def test_a_choice_that_is_no_longer_offered_falls_back(warehouse):
+    at = open_page("overview")
+    widget(at, "selectbox", "overview", "scope").set_value("internal").run()
+    widget(at, "selectbox", "overview", "year").set_value(2022).run()
+    widget(at, "selectbox", "overview", "scope").set_value("interregional").run()
+    widget(at, "selectbox", "overview", "frame").set_value("kz16").run()
+    assert_clean(at)
+    assert widget(at, "selectbox", "overview", "year").value == 2022
+    widget(at, "selectbox", "overview", "scope").set_value("internal").run()
+    assert_clean(at)
+    assert widget(at, "selectbox", "overview", "frame").value == "kz20"  # kz16 has no internal
+
+
+# ------------------------------------------------------------------------------------------------
+# no build, broken build, partial build
+
+
+def test_no_published_build_shows_make_refresh(tmp_path, monkeypatch):
+    monkeypatch.setenv("KZM_WAREHOUSE_DIR", str(tmp_path / "nothing"))
+    at = app_test().run()
+    assert_clean(at)
+    assert "make refresh" in at.info[0].value
+    for path in PAGES.values():
+        at.switch_page(path).run()
+        assert_clean(at)
+        assert "make refresh" in at.info[0].value
+
+
+def test_dangling_current_link_counts_as_no_build(tmp_path, monkeypatch):
+    root = tmp_path / "wh"
+    root.mkdir()
+    (root / "current.duckdb").symlink_to(root / "builds" / "gone" / "warehouse.duckdb")
+    monkeypatch.setenv("KZM_WAREHOUSE_DIR", str(root))
+    at = app_test().run()
+    assert_clean(at)
+    assert "make refresh" in at.info[0].value
+
+
+def test_a_build_without_quality_tables_still_serves(own_warehouse, fixture_tables):
+    from tests.app.warehouse_fixture import publish_fixture
+
+    partial = {k: v for k, v in fixture_tables.items()
+               if k not in ("data_quality_issues", "build_info")}  # fmt: skip
+    publish_fixture(own_warehouse, "partial-0001", tables=partial)
+    at = app_test().run()
+    assert_clean(at)
+    assert "data_quality_issues" in texts(at)  # the sidebar says what the build lacks
+    for page in PAGES.values():
+        at.switch_page(page).run()
+        assert_clean(at)
+    assert any("build_info" in w.value for w in at.warning)
+
+
+def test_a_build_without_flows_says_so_on_the_flows_page(own_warehouse, fixture_tables):
+    from tests.app.warehouse_fixture import publish_fixture
+
+    partial = {k: v for k, v in fixture_tables.items() if k != "fct_migration_flows"}
+    publish_fixture(own_warehouse, "noflows-0001", tables=partial)
+    at = app_test().run()
+    at.switch_page(PAGES["flows"]).run()
+    assert_clean(at)
+    assert any("fct_migration_flows" in w.value for w in at.warning)
+    at.switch_page(PAGES["quality"]).run()
+    assert_clean(at)
+
+
+# ------------------------------------------------------------------------------------------------
+# a publish between two reruns
+
+
+def test_a_new_publish_shows_on_the_next_rerun(own_warehouse):
+    from tests.app.warehouse_fixture import build_tables, publish_fixture
+
+    at = app_test().run()
+    assert "fixture-0001" in texts(at)
+    before = at.dataframe[0].value[["region_code", "value"]]
+
+    new = build_tables(seed=7, build_id="fixture-0002")
+    publish_fixture(own_warehouse, "fixture-0002", tables=new)
+    at.run()
+    assert_clean(at)
+    text = texts(at)
+    assert "fixture-0002" in text and "fixture-0001" not in text
+    after = at.dataframe[0].value[["region_code", "value"]]
+    expected = sql(
+        own_warehouse,
+        "select region_code, attractiveness_coefficient as value from "
+        "marts.fct_migration_attractiveness where year = 2023 and flow_scope = 'interregional' "
+        "and region_frame = 'kz20' order by value desc, region_code",
+    )
+    assert after["region_code"].tolist() == expected["region_code"].tolist()
+    assert not after.equals(before)
+
+    # and back again (a rollback re-points to the first build)
+    import os
+
+    tmp = own_warehouse / ".rollback.tmp"
+    os.symlink("builds/fixture-0001/warehouse.duckdb", tmp)
+    os.replace(tmp, own_warehouse / "current.duckdb")
+    at.run()
+    assert_clean(at)
+    assert "fixture-0001" in texts(at)
+    pd.testing.assert_frame_equal(at.dataframe[0].value[["region_code", "value"]], before)
+
+
+def test_the_app_holds_no_lock_on_the_served_file(warehouse):
+    """After a rerun, another process can open the served file read-write (DuckDB would refuse
+    with a lock conflict if the app still held it)."""
+    import subprocess
+    import sys
+
+    at = open_page("flows")
+    assert_clean(at)
+    target = (warehouse / "current.duckdb").resolve()
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        "print(con.execute('select count(*) from marts.dim_region').fetchone()[0]); con.close()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.strip()) > 0

@@ -1,0 +1,307 @@
+"""Unit tests of the app's pure parts: geometry, exports, labels, chart data, data access."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from streamlit_app import charts, data, export, geometry, i18n
+from tests.app.warehouse_fixture import REPO_ROOT, SEEDS, build_tables, write_warehouse
+
+# ------------------------------------------------------------------------------------------------
+# geometry
+
+
+def _seed_units(frame: str) -> set[str]:
+    with (SEEDS / "region_frame_map.csv").open(encoding="utf-8") as fh:
+        return {r["frame_region_code"] for r in csv.DictReader(fh) if r["region_frame"] == frame}
+
+
+@pytest.mark.parametrize(("frame", "units"), [("kz16", 16), ("kz17", 17), ("kz20", 20)])
+def test_committed_geometry_matches_the_frame_map(frame, units):
+    gj = geometry.load_frame_geojson(frame)
+    codes = [f["id"] for f in gj["features"]]
+    assert len(codes) == len(set(codes)) == units
+    assert set(codes) == _seed_units(frame)
+    assert gj["attribution"] == geometry.ATTRIBUTION
+    for feature in gj["features"]:
+        assert feature["properties"]["region_code"] == feature["id"]
+        assert feature["geometry"]["type"] == "MultiPolygon"
+        for polygon in feature["geometry"]["coordinates"]:
+            ext = [tuple(p) for p in polygon[0]]
+            assert ext[0] == ext[-1] and len(ext) >= 4
+            assert geometry.signed_area(ext) > 0  # RFC 7946: exteriors counter-clockwise
+            assert 46 < ext[0][0] < 88 and 40 < ext[0][1] < 56  # inside Kazakhstan's box
+
+
+def test_committed_geometry_is_small():
+    total = sum(p.stat().st_size for p in geometry.ASSETS_DIR.glob("regions_*.geojson"))
+    assert total < 300 * 1024
+
+
+def test_kz16_has_south_kazakhstan_as_one_dissolved_unit():
+    kz16 = {f["id"]: f for f in geometry.load_frame_geojson("kz16")["features"]}
+    assert "510000000" in kz16 and "610000000" not in kz16 and "790000000" not in kz16
+    south = kz16["510000000"]["geometry"]["coordinates"]
+    assert len(south) == 1  # Shymkent filled Turkestan's hole: one polygon, no Shymkent hole
+    kz17 = {f["id"]: f for f in geometry.load_frame_geojson("kz17")["features"]}
+    area = charts._feature_area
+    assert area(kz16["510000000"]) == pytest.approx(
+        area(kz17["610000000"]) + area(kz17["790000000"]), rel=0.03
+    )
+
+
+def test_geometry_script_reproduces_the_committed_assets(tmp_path):
+    if not geometry.DEFAULT_GEO_DIR.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{geometry.DEFAULT_GEO_DIR} is missing in CI")
+        pytest.skip(f"{geometry.DEFAULT_GEO_DIR} not present")
+    written = geometry.build_assets(out_dir=tmp_path)
+    for frame, path in written.items():
+        committed = geometry.ASSETS_DIR / f"regions_{frame}.geojson"
+        assert json.loads(path.read_text()) == json.loads(committed.read_text()), frame
+
+
+def test_kato_code_from_pcode():
+    assert geometry.kato_code({"ADM1_PCODE": "KZ79", "KATO": "790000000"}) == "790000000"
+    with pytest.raises(ValueError):
+        geometry.kato_code({"ADM1_PCODE": "KZ79", "KATO": "610000000"})
+    with pytest.raises(ValueError):
+        geometry.kato_code({"ADM1_PCODE": "79"})
+
+
+def _square(x0, y0, x1, y1):
+    return [[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]]
+
+
+def test_dissolve_cancels_the_shared_border():
+    left = [_square(0, 0, 1, 1)]
+    right = [_square(1, 0, 2, 1)]
+    (merged,) = geometry.dissolve([left, right])
+    assert len(merged) == 1  # one exterior, no holes
+    assert abs(geometry.signed_area(merged[0])) == pytest.approx(2.0)
+    assert (1, 0) in merged[0] and (1, 1) in merged[0]  # corners of the outline remain
+
+
+def test_dissolve_fills_an_enclave():
+    outer = [[_square(0, 0, 4, 4)[0], _square(1, 1, 2, 2)[0][::-1]]]  # with a hole
+    enclave = [_square(1, 1, 2, 2)]
+    (merged,) = geometry.dissolve([outer, enclave])
+    assert len(merged) == 1 and abs(geometry.signed_area(merged[0])) == pytest.approx(16.0)
+
+
+def test_simplification_keeps_a_shared_border_shared():
+    # two units sharing a wiggly border; each simplified on its own would differ
+    border = [(1 + 0.01 * ((i * 7) % 5), i / 20) for i in range(21)]
+    left = [[[(0, 0), *border, (0, 1), (0, 0)]]]
+    right = [[[(2, 0), (2, 1), *border[::-1], (2, 0)]]]
+    out = geometry.simplify_units({"a": left, "b": right}, tolerance=0.02, min_area=0)
+    a_pts = {p for p in out["a"][0][0] if 0.5 < p[0] < 1.5}
+    b_pts = {p for p in out["b"][0][0] if 0.5 < p[0] < 1.5}
+    assert a_pts == b_pts and len(a_pts) < len(border)
+
+
+# ------------------------------------------------------------------------------------------------
+# exports
+
+
+def test_csv_has_a_bom_and_keeps_cyrillic():
+    df = pd.DataFrame({"region": ["Түркістан облысы", "город Алматы"], "v": [1, 2]})
+    raw = export.to_csv_bytes(df)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig").equals(df)
+
+
+def test_excel_roundtrip_with_lists_and_aware_times():
+    df = pd.DataFrame(
+        {
+            "region": ["Абай облысы"],
+            "ids": [["obs-1", "obs-2"]],
+            "built_at": [datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc)],  # noqa: UP017
+            "value": [1.5],
+        }
+    )
+    raw = export.to_excel_bytes(df, "figure/1: [balance]")
+    back = pd.read_excel(io.BytesIO(raw), engine="calamine")
+    assert back["region"][0] == "Абай облысы"
+    assert back["ids"][0] == "obs-1, obs-2"
+    assert back["value"][0] == 1.5
+    assert pd.Timestamp(back["built_at"][0]) == pd.Timestamp("2025-01-02 03:04")
+    assert export.sheet_name("figure/1: [balance]") == "figure_1_ _balance_"
+
+
+# ------------------------------------------------------------------------------------------------
+# labels
+
+
+def test_every_label_has_all_three_languages():
+    for key, entry in i18n.LABELS.items():
+        assert set(entry) >= set(i18n.LANGUAGES), key
+        assert all(entry[lang].strip() for lang in i18n.LANGUAGES), key
+
+
+def test_every_indicator_scope_frame_and_class_has_a_label():
+    for code in data.INDICATORS:
+        assert f"ind_{code}" in i18n.LABELS
+    for scope in data.FLOW_SCOPES:
+        assert f"scope_{scope}" in i18n.LABELS
+    for frame in data.REGION_FRAMES:
+        assert f"frame_{frame}" in i18n.LABELS
+    for klass in data.SCORE_CLASSES:
+        assert f"class_{klass}" in i18n.LABELS
+    for measure in charts.MEASURES:
+        assert measure in i18n.LABELS and f"short_{measure}" in i18n.LABELS
+
+
+def test_label_fallbacks():
+    assert i18n.t("no_such_key", "kk") == "no_such_key"
+    assert i18n.indicator_label("new_indicator", "ru") == "new_indicator"
+    assert i18n.name_column("xx") == "region_name_en"
+
+
+# ------------------------------------------------------------------------------------------------
+# chart data
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return build_tables()
+
+
+def test_natural_frame(tables):
+    fm = tables["region_frame_map"]
+    kz17 = charts.frame_units(fm, "kz17")
+    assert charts.natural_frame(kz17, fm) == "kz17"
+    assert charts.natural_frame(charts.frame_units(fm, "kz16"), fm) == "kz16"
+    assert charts.natural_frame(charts.frame_units(fm, "kz20"), fm) == "kz20"
+    assert charts.natural_frame(["510000000", "750000000"], fm) == "kz16"
+    assert charts.natural_frame(["100000000"], fm) == "kz20"
+
+
+def test_color_scale_is_symmetric_around_the_neutral_value():
+    scale = charts.color_scale([0.5, 1.0, 1.6], "attractiveness_coefficient")
+    assert scale.log and scale.position(1.0) == pytest.approx(0.5)
+    assert scale.position(0.5) == pytest.approx(1 - scale.position(2.0))
+    lin = charts.color_scale([-3.0, 1.0], "net_migration_per_1000")
+    assert not lin.log and lin.position(0.0) == 0.5 and lin.position(-3.0) == 0.0
+
+
+def test_ranked_ties_share_a_rank():
+    values = pd.DataFrame({"region_code": ["a", "b", "c"], "value": [2.0, 1.0, 2.0]})
+    out = charts.ranked(values, {"a": "A", "b": "B", "c": "C"})
+    assert out[["rank", "region"]].values.tolist() == [[1, "A"], [1, "C"], [3, "B"]]
+
+
+def test_top_flows_and_sankey_leave_out_moves_inside_a_unit():
+    flows = pd.DataFrame(
+        {
+            "origin_region_code": ["a", "a", "b", "c", "a"],
+            "destination_region_code": ["b", "c", "a", "a", "a"],
+            "persons": [5, 7, 3, 9, 100],
+        }
+    )
+    names = {"a": "A", "b": "B", "c": "C"}
+    out = charts.top_flows(flows, "a", "out", names, n=10)
+    assert out[["destination", "persons"]].values.tolist() == [["C", 7], ["B", 5]]
+    into = charts.top_flows(flows, "a", "in", names, n=1)
+    assert into[["origin", "persons"]].values.tolist() == [["C", 9]]
+    assert len(charts.sankey_data(flows, names, 99)) == 4
+
+
+def test_national_migration_rates(tables):
+    bal = tables["fct_migration_balance"]
+    att = tables["fct_migration_attractiveness"]
+    nat = charts.national_migration(bal, att)
+    row = nat[(nat["flow_scope"] == "interregional") & (nat["region_frame"] == "kz20")
+              & (nat["year"] == 2020)].iloc[0]  # fmt: skip
+    # interregional moves cancel out nationally
+    assert row["net_migration_per_1000"] == pytest.approx(0.0, abs=1e-9)
+    assert row["attractiveness_coefficient"] == pytest.approx(1.0)
+    assert row["migration_efficiency_pct"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_classification_matrix_and_default_year(tables):
+    scores, card = tables["fct_socioeconomic_scores"], tables["fct_region_scorecard"]
+    names = {c: c for c in tables["dim_region"]["region_code"]}
+    m = charts.classification_matrix(scores, card, 2016, names, "en")
+    assert m["region_code"].nunique() == 16
+    assert set(m["score_class"]) <= set(data.SCORE_CLASSES)
+    totals = m.drop_duplicates("region_code")["total_score_points"].tolist()
+    assert totals == sorted(totals, reverse=True)
+    assert charts.default_score_year(scores) == 2021  # all seven indicators up to 2021
+    fig = charts.classification_figure(m, "en")
+    assert len(fig.data) == 2
+
+
+def test_coverage_counts_units_with_a_value(tables):
+    cov = charts.coverage(tables, None).set_index(["measure", "flow_scope", "region_frame",
+                                                   "year"])  # fmt: skip
+    assert cov.loc[("attractiveness_coefficient", "internal", "kz20", 2023), "share"] == 1.0
+    assert cov.loc[("avg_monthly_wage", "—", "kz16", 2015), "units"] == 16
+
+
+# ------------------------------------------------------------------------------------------------
+# data access
+
+
+def test_no_build_when_nothing_is_published(tmp_path):
+    assert data.current_build(tmp_path) is None
+    (tmp_path / "current.duckdb").symlink_to(tmp_path / "missing.duckdb")
+    assert data.current_build(tmp_path) is None
+
+
+def test_current_build_follows_the_link(tmp_path):
+    tables = build_tables()
+    a = write_warehouse(tmp_path / "builds" / "a" / "warehouse.duckdb", tables)
+    b = write_warehouse(tmp_path / "builds" / "b" / "warehouse.duckdb", tables)
+    link = tmp_path / "current.duckdb"
+    link.symlink_to(a)
+    first = data.current_build(tmp_path)
+    assert first is not None and first.path == a.resolve()
+    tmp = tmp_path / "next"
+    tmp.symlink_to(b)
+    os.replace(tmp, link)
+    second = data.current_build(tmp_path)
+    assert second.path == b.resolve() and second.key != first.key
+
+
+def test_query_names_a_missing_table_instead_of_scanning_python_objects(tmp_path):
+    tables = build_tables()
+    del tables["build_info"]
+    path = write_warehouse(tmp_path / "w.duckdb", tables)
+    st = Path(path).stat()
+    build = data.Build(Path(path), st.st_mtime_ns, st.st_size)
+    build_info = pd.DataFrame({"build_id": ["impostor"]})  # noqa: F841  (must not be read)
+    with pytest.raises(data.MissingTable) as exc:
+        data.build_info(build)
+    assert exc.value.table == "build_info"
+    problems = data.contract_problems(data.table_columns(build))
+    assert problems == ["marts.build_info is missing"]
+
+
+def test_contract_lists_the_columns_the_app_reads(tmp_path):
+    tables = build_tables()
+    tables["fct_migration_balance"] = tables["fct_migration_balance"].drop(columns="population")
+    path = write_warehouse(tmp_path / "w.duckdb", tables)
+    st = Path(path).stat()
+    build = data.Build(Path(path), st.st_mtime_ns, st.st_size)
+    assert data.contract_problems(data.table_columns(build)) == [
+        "marts.fct_migration_balance lacks population"
+    ]
+
+
+def test_source_ids_and_descriptions():
+    assert data.split_source_ids(["a+b", "b, c", None, ["d"]]) == ["a", "b", "c", "d"]
+    desc = data.source_descriptions()
+    assert "diar_od_flows" in desc and "Diar299/kz-migration" in desc["diar_od_flows"]
+
+
+def test_repo_root_is_this_checkout():
+    assert (REPO_ROOT / "streamlit_app" / "app.py").is_file()
