@@ -30,7 +30,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="carry over the runs of bench/results/latest.json that this invocation does not redo",
     )
+    parser.add_argument(
+        "--rerender",
+        action="store_true",
+        help="only rewrite the newest report from its JSON (nothing is measured)",
+    )
     args = parser.parse_args(argv)
+    if args.rerender:
+        from bench.runner import rerender
+
+        for path in rerender():
+            print(f"wrote {path}")
+        return 0
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     run(
         sizes,

@@ -22,6 +22,11 @@ def _fmt(value, digits: int = 1) -> str:
     return str(value)
 
 
+def _status(run: dict) -> str:
+    when = run.get("measured_at")
+    return run["status"] + (f" ({when[11:16]} UTC)" if when else "")
+
+
 def _stages(run: dict) -> str:
     parts = []
     for s in run.get("stages") or []:
@@ -68,7 +73,7 @@ def markdown(runs: list[dict], machine: dict, started: datetime, sizes: list[int
             startup = f"startup {_fmt(r.get('startup_s'), 2)} s; " if r.get("startup_s") else ""
             out.append(
                 f"| {r['name']} | {_fmt(r['rows'])} | {_fmt(r['wall_s'], 2)} | {_fmt(r['cpu_s'])} "
-                f"| {_fmt(r['peak_rss_mib'], 0)} | {_fmt(r['load_avg_1m'])} | {r['status']} | "
+                f"| {_fmt(r['peak_rss_mib'], 0)} | {_fmt(r['load_avg_1m'])} | {_status(r)} | "
                 f"{startup}{_stages(r)} |"
             )
     noops = [r for r in runs if r["name"].startswith("noop_sample")]
@@ -110,13 +115,16 @@ def markdown(runs: list[dict], machine: dict, started: datetime, sizes: list[int
             out.append(
                 f"| {r['name']} | {_fmt(r['rows'])} | {_fmt(r['wall_s'])} | {_fmt(r['floor_s'])} "
                 f"| {_fmt(r.get('x_floor'))} | {_fmt(r['cpu_s'])} | {_fmt(r['peak_rss_mib'], 0)} "
-                f"| {_fmt(r.get('rows_per_s'))} | {_fmt(r['load_avg_1m'])} | {r['status']} |"
+                f"| {_fmt(r.get('rows_per_s'))} | {_fmt(r['load_avg_1m'])} | {_status(r)} |"
             )
         out += ["", "Stages (wall s / peak MiB):", ""]
         for r in synthetic:
             out.append(f"- {r['name']}: {_stages(r)}")
-            if r.get("error"):
-                out.append(f"  - error: `{r['error'].splitlines()[-1][:300]}`")
+            if r.get("error_detail"):
+                out.append(f"  - error: {r['error_detail'][:600]}")
+            elif r.get("error"):
+                failed = [x for x in r["error"].splitlines() if "FAILED" in x or "ERROR" in x]
+                out.append(f"  - error: `{(failed or r['error'].splitlines())[-1][:300]}`")
         floors = [r for r in runs if r["name"].startswith("floor_")]
         if floors:
             out += [

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -393,6 +394,8 @@ def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200) -> None:
         1,
     )
     record["dbt_slowest"] = dbt_slowest()
+    if combined.returncode != 0:
+        record["error_detail"] = error_detail(warehouse)
     runs.append(record)
     if combined.returncode == 0:  # the files of a passed size are large; keep the disk free
         shutil.rmtree(warehouse / "builds", ignore_errors=True)
@@ -405,6 +408,21 @@ def _order(record: dict) -> tuple:
     return (kind, record.get("rows") or 0, name)
 
 
+def error_detail(warehouse: Path) -> str | None:
+    """The informative lines of a failed synthetic refresh: dbt's runtime error (from the build
+    log in the warehouse's reports) or the gates' first errors."""
+    lines: list[str] = []
+    for log_file in sorted(warehouse.glob("reports/*/dbt_build.log")):
+        text = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(text):
+            if "Runtime Error in" in line or "Database Error in" in line:
+                lines += [re.sub(r"\x1b\[[0-9;]*m", "", x).strip() for x in text[i : i + 2]]
+    for gates in sorted(warehouse.glob("reports/*/gates.json")):
+        report = json.loads(gates.read_text())
+        lines += [f"gate error: {e[:300]}" for e in report.get("errors", [])[:3]]
+    return " | ".join(x for x in lines if x) or None
+
+
 def previous_runs(names_to_skip: set[str]) -> list[dict]:
     """The runs of the latest report, except those measured again now (`--keep-previous`)."""
     latest = RESULTS_DIR / "latest.json"
@@ -413,7 +431,11 @@ def previous_runs(names_to_skip: set[str]) -> list[dict]:
     kept = []
     for record in json.loads(latest.read_text()):
         if record["name"] not in names_to_skip:
-            kept.append({**record, "carried_over": True})
+            record = {**record, "carried_over": True}
+            name = record["name"]
+            if name.startswith("synthetic_") and record["status"] != "ok":
+                record.setdefault("error_detail", error_detail(WORK_DIR / name))
+            kept.append(record)
     return kept
 
 
@@ -464,3 +486,19 @@ def run(
         bench_size(runs, rows, timeout_s)
         save()
     return runs
+
+
+def rerender() -> list[Path]:
+    """Rewrite the newest dated report (and latest.json) from its JSON with the current report
+    code, e.g. after improving the error extraction; nothing is measured again."""
+    from bench.report import write_report
+
+    newest = max(RESULTS_DIR.glob("20*.json"))
+    doc = json.loads(newest.read_text())
+    for record in doc["runs"]:
+        if record["name"].startswith("synthetic_") and record["status"] != "ok":
+            record["error_detail"] = record.get("error_detail") or error_detail(
+                WORK_DIR / record["name"]
+            )
+    started = datetime.fromisoformat(doc["started"])
+    return write_report(doc["runs"], doc["machine"], started, doc["sizes"], RESULTS_DIR)
