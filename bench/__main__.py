@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only rewrite the newest report from its JSON (nothing is measured)",
     )
+    parser.add_argument(
+        "--with-proposals",
+        default="",
+        help="what-if: apply bench/proposals/<NN>-*.patch to the code snapshot, e.g. 01,03",
+    )
     args = parser.parse_args(argv)
     if args.rerender:
         from bench.runner import rerender
@@ -48,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         skip_sample=args.skip_sample,
         timeout_s=args.timeout,
         keep_previous=args.keep_previous,
+        proposals=tuple(p.strip() for p in args.with_proposals.split(",") if p.strip()),
     )
     return 0
 

@@ -36,7 +36,10 @@ def _stages(run: dict) -> str:
 
 
 def linearity(synthetic: list[dict]) -> list[str]:
-    ok = sorted((r for r in synthetic if r["status"] == "ok"), key=lambda r: r["rows"])
+    ok = sorted(
+        (r for r in synthetic if r["status"] == "ok" and "+" not in r["name"]),
+        key=lambda r: r["rows"],
+    )
     lines = []
     for small, big in zip(ok, ok[1:], strict=False):
         ratio_rows = big["rows"] / small["rows"]

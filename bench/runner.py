@@ -146,6 +146,20 @@ def downgrade_grain_gate(config: Path) -> None:
     config.write_text(text, encoding="utf-8")
 
 
+def apply_proposals(prefixes: tuple[str, ...]) -> str:
+    """Apply bench/proposals/<prefix>-*.patch to the snapshot (what-if runs); the runs of such
+    a bench are named with `+p<prefixes>` so they never replace the baseline runs."""
+    import subprocess
+
+    folder = Path(__file__).resolve().parent / "proposals"
+    for prefix in prefixes:
+        (patch,) = folder.glob(f"{prefix}-*.patch")
+        if prefix == "04":  # always applied to the snapshot (limit_dbt_memory)
+            continue
+        subprocess.run(["patch", "-p1", "-s", "-i", str(patch)], cwd=CODE, check=True)
+    return f"+p{','.join(prefixes)}" if prefixes else ""
+
+
 def limit_dbt_memory(profile: Path) -> None:
     """Give the snapshot's dbt profile DuckDB limits (bench/proposals/04-...): without them
     DuckDB may take 80 % of the machine's memory, which is shared; the target is < 4 GiB."""
@@ -298,7 +312,7 @@ def _raw_rows(warehouse: Path) -> int | None:
         return None
 
 
-def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200) -> None:
+def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200, suffix: str = "") -> None:
     raw_dir = WORK_DIR / "raw"
     rel = synthetic_file(rows, raw_dir)
     csv = raw_dir / rel
@@ -319,10 +333,10 @@ def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200) -> None:
         cwd=CODE,
     )
     floor_s = next((s["wall_s"] for s in floor.stages if s["stage"] == "floor"), floor.wall_s)
-    runs.append(run_record(f"floor_{label}", rows, floor, floor_s=floor_s))
+    runs.append(run_record(f"floor_{label}{suffix}", rows, floor, floor_s=floor_s))
     log(f"  floor {floor_s:.1f} s, peak {floor.peak_rss_mib:.0f} MiB")
 
-    warehouse = WORK_DIR / f"synthetic_{label}"
+    warehouse = WORK_DIR / f"synthetic_{label}{suffix}"
     shutil.rmtree(warehouse, ignore_errors=True)
     log(f"whole refresh on {label} synthetic rows")
     env = env_for(warehouse, KZM_INGEST_MEMORY_LIMIT=MEMORY_LIMIT)
@@ -380,7 +394,7 @@ def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200) -> None:
             else []
         ),
     )
-    record = run_record(f"synthetic_{label}", rows, combined, floor_s=floor_s)
+    record = run_record(f"synthetic_{label}{suffix}", rows, combined, floor_s=floor_s)
     record["rows_per_s"] = round(rows / combined.wall_s) if combined.returncode == 0 else None
     record["x_floor"] = round(combined.wall_s / floor_s, 1) if floor_s else None
     record["csv_mib"] = round(csv.stat().st_size / 2**20, 1)
@@ -444,6 +458,7 @@ def run(
     skip_sample: bool = False,
     timeout_s: float = 7200,
     keep_previous: bool = False,
+    proposals: tuple[str, ...] = (),
 ) -> list[dict]:
     for rows in sizes:
         if rows > max_rows():
@@ -452,6 +467,8 @@ def run(
     started = datetime.now(UTC)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     code = snapshot_code()
+    suffix = apply_proposals(proposals)
+    code["proposals_applied"] = list(proposals)
     log(
         f"code snapshot of {code['git_commit'][:12]} (+{code['uncommitted_paths']} uncommitted "
         f"paths) in {CODE}"
@@ -462,7 +479,9 @@ def run(
 
     carried: list[dict] = []
     if keep_previous:
-        fresh = {f"{kind}_{size_label(r)}" for r in sizes for kind in ("synthetic", "floor")}
+        fresh = {
+            f"{kind}_{size_label(r)}{suffix}" for r in sizes for kind in ("synthetic", "floor")
+        }
         carried = [
             r
             for r in previous_runs(fresh)
@@ -483,7 +502,7 @@ def run(
         bench_app(runs, warehouse)
         save()
     for rows in sizes:
-        bench_size(runs, rows, timeout_s)
+        bench_size(runs, rows, timeout_s, suffix)
         save()
     return runs
 
