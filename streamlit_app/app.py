@@ -47,7 +47,7 @@ def _sidebar_build_info(b: data.Build) -> None:
     if info.get("built_at") is not None:
         lines.append(f"{ui.t('built_at')} {str(info['built_at'])[:19]}")
     if info.get("warning_count") is not None:
-        lines.append(f"{int(info['warning_count'])} {ui.t('warnings')}")
+        lines.append(f"{ui.t('warnings')}: {int(info['warning_count'])}")
     st.sidebar.caption("  \n".join(lines))
     try:
         problems = data.contract_problems(ui.call("table_columns"))

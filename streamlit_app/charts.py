@@ -906,12 +906,13 @@ def sankey_figure(links: pd.DataFrame) -> go.Figure:
     src = [origins.index(c) for c in links["origin_region_code"]]
     dst = [len(origins) + dests.index(c) for c in links["destination_region_code"]]
     link_colors = [
-        color[c].replace("rgb(", "rgba(").replace(")", ", 0.6)")
+        color[c].replace("rgb(", "rgba(").replace(")", ", 0.45)")
         for c in links["origin_region_code"]
     ]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
+            textfont={"color": "#111111", "size": 12, "shadow": "0px 0px 3px #ffffff"},
             node={"label": node_labels, "color": node_colors, "pad": 8, "thickness": 14},
             link={
                 "source": src,

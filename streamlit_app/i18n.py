@@ -66,7 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "build": {"en": "Build", "ru": "Сборка", "kk": "Құрастыру"},
     "built_at": {"en": "built", "ru": "собрана", "kk": "құрастырылды"},
-    "warnings": {"en": "warnings", "ru": "предупреждений", "kk": "ескерту"},
+    "warnings": {"en": "Warnings", "ru": "Предупреждения", "kk": "Ескертулер"},
     "attribution": {
         "en": "Boundaries: geokz (A. Rodionov), CC BY 4.0, after OCHA COD-AB",
         "ru": "Границы: geokz (А. Родионов), CC BY 4.0, по данным OCHA COD-AB",

@@ -20,7 +20,7 @@ if info:
     st.markdown(
         f"**{ui.t('build')}** `{info.get('build_id', '—')}` · "
         f"{ui.t('built_at')} {str(info.get('built_at', '—'))[:19]} · "
-        f"**{info.get('warning_count', '—')}** {ui.t('warnings')} · "
+        f"{ui.t('warnings')}: **{info.get('warning_count', '—')}** · "
         f"git `{str(info.get('git_commit') or '—')[:12]}`"
     )
     info_df = pd.DataFrame({"field": list(info), "value": [str(v) for v in info.values()]})
