@@ -92,7 +92,7 @@ quarter_means as (
         is_national,
         source_id,
         'quarter_mean' as period_type,
-        avg(value) as measure_value,
+        avg(value::decimal(38, 10))::double as measure_value,  -- exact: order-independent
         list(observation_id order by period) as observation_ids
     from usable_observations
     where period_type = 'quarter'

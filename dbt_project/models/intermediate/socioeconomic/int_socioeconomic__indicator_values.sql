@@ -30,6 +30,18 @@ chosen as (
 
 ),
 
+-- sources that landed any figure of the indicator: a source with no data at all (e.g. a
+-- `make download` table that was not downloaded) is not "passed over"
+sources_with_data as (
+
+    select distinct
+        indicator_code,
+        source_id,
+        period_type
+    from candidates
+
+),
+
 -- the sources ranked above the chosen one, which have no figure for this region and year
 passed_over_sources as (
 
@@ -47,6 +59,11 @@ passed_over_sources as (
         on
             chosen.indicator_code = precedence.indicator_code
             and chosen.precedence > precedence.precedence
+    inner join sources_with_data
+        on
+            precedence.indicator_code = sources_with_data.indicator_code
+            and precedence.source_id = sources_with_data.source_id
+            and precedence.period_type = sources_with_data.period_type
     group by chosen.indicator_code, chosen.region_code, chosen.year
 
 ),

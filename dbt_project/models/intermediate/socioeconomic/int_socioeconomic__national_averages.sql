@@ -59,8 +59,13 @@ regional_means as (
         region_frame,
         count(*) as regions_with_value,
         count(weight_population) as regions_with_population,
-        sum(indicator_value * weight_population) / sum(weight_population) as population_weighted_mean,
-        avg(indicator_value) as unweighted_mean,
+        -- sums in exact decimals: a double sum depends on DuckDB's thread order, and two builds
+        -- of the same inputs must give identical marts
+        (
+            sum((indicator_value * weight_population)::decimal(38, 10))
+            / sum(weight_population::decimal(38, 10))
+        )::double as population_weighted_mean,
+        avg(indicator_value::decimal(38, 10))::double as unweighted_mean,
         flatten(list(
             list_concat(lineage_observation_ids, coalesce(weight_lineage_observation_ids, []))
             order by region_code
