@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -111,6 +112,15 @@ def tool_versions() -> dict[str, str]:
     }
 
 
+def dbt_test_exclusion() -> list[str]:
+    """KZM_SKIP_DBT_TESTS=1 builds the models without dbt's data and unit tests. Only the
+    reliability tests use it (their kill trials exercise the refresh mechanics, not the data);
+    build_info.dbt_tests_run records it, and a normal refresh never sets it."""
+    if os.environ.get("KZM_SKIP_DBT_TESTS") == "1":
+        return ["--exclude", "resource_type:test", "resource_type:unit_test"]
+    return []
+
+
 def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
     timer = StageTimer()
     paths.root.mkdir(parents=True, exist_ok=True)
@@ -139,7 +149,7 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             prepare_build_db(paths)
         with timer.stage("dbt"):
             maybe_fail("dbt")
-            run_dbt(paths, "build", log_file=report_dir / "dbt_build.log")
+            run_dbt(paths, "build", *dbt_test_exclusion(), log_file=report_dir / "dbt_build.log")
         with timer.stage("gates"):
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
@@ -159,6 +169,7 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
                 "code_hash": code,
                 "raw_dir": str(raw_dir) if raw_dir else "embedded sample (data/sample)",
                 "forced": bool(force),
+                "dbt_tests_run": not dbt_test_exclusion(),
                 "warning_count": report.warning_count,
                 **tool_versions(),
             }
