@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # only annotations: a no-change refresh never imports pandas (~1 s)
+    import pandas as pd
 
 LINEAGE_COLUMNS = """
     source_id        varchar not null,
@@ -41,7 +45,10 @@ create table if not exists raw.observations (
     {LINEAGE_COLUMNS}
 );
 create table if not exists raw.od_flows (
-    observation_id   varchar primary key,
+    -- unique by construction (SHA-256 of file hash, sheet, row, column); checked by the raw gate.
+    -- No primary key: its ART index costs ~18 CPU-s and ~67 MB per million rows (bench/README.md)
+    -- and must fit in memory, which breaks the 4 GiB budget at 10^8 district-level rows.
+    observation_id   varchar not null,
     origin_as_written varchar not null,
     origin_code      varchar not null,
     destination_as_written varchar not null,
@@ -85,19 +92,26 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _literal(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+# The two look-ups of every file, also in a no-change refresh, use SQL literals, not `?`
+# parameters: DuckDB's Python client imports pandas (~1 s) the first time a query binds a
+# Python value, and nothing else in a no-change refresh needs pandas.
 def manifest_status(con, source_file: str, sha: str) -> str | None:
     row = con.execute(
-        "select status from raw.load_manifest where source_file = ? and file_sha256 = ?",
-        [source_file, sha],
+        "select status from raw.load_manifest "
+        f"where source_file = {_literal(source_file)} and file_sha256 = {_literal(sha)}"
     ).fetchone()
     return row[0] if row else None
 
 
 def loaded_elsewhere(con, source_file: str, sha: str) -> str | None:
     row = con.execute(
-        "select source_file from raw.load_manifest where file_sha256 = ? and status = 'loaded' "
-        "and source_file <> ? order by source_file limit 1",
-        [sha, source_file],
+        f"select source_file from raw.load_manifest where file_sha256 = {_literal(sha)} "
+        f"and status = 'loaded' and source_file <> {_literal(source_file)} "
+        "order by source_file limit 1"
     ).fetchone()
     return row[0] if row else None
 

@@ -62,7 +62,9 @@ ORIGINS = ("public_copy", "download")
 def load_registry(path: Path = REGISTRY_YML, origin: str | None = None) -> list[SourceEntry]:
     """All registry entries, or only those of one origin (public_copy or download)."""
     with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        # libyaml's C loader: ~10x faster than the pure-Python one on this 400-line file, which
+        # every refresh (also a no-change one) parses.
+        doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     entries: list[SourceEntry] = []
     for item in doc.get("sources", []):
         where = f"{path.name}: source {item.get('id')!r}"
