@@ -70,7 +70,7 @@ lint: setup ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
 
 test: setup ## Run the whole test suite (lint included)
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: setup ## Benchmarks: refresh stages, no-op refresh, app pages, synthetic sizes (SIZES=1e6,1e7)
 	$(PY) -m bench $(if $(SIZES),--sizes $(SIZES),)

@@ -121,13 +121,13 @@ def test_unchanged_inputs_rebuild_nothing(warehouse):
     assert raw_after == raw_before
 
 
-@pytest.mark.parametrize(
-    ("stage", "fast"),
-    [("ingest", False), ("build", False), ("dbt", False), ("gates", True), ("publish", True)],
-)
-def test_failure_at_any_stage_leaves_served_state_byte_identical(warehouse, stage, fast):
+@pytest.mark.parametrize("stage", ["ingest", "build", "dbt", "gates"])
+def test_failure_at_any_stage_leaves_served_state_byte_identical(warehouse, stage):
+    """Injected failures at each stage boundary. Realistic failures follow (a bad input file,
+    a failing dbt model, an error-level gate); publish and the pointer switch are failed in
+    tests/pipeline/test_publish.py on the same code."""
     before = served_state(warehouse)
-    result = run_refresh(warehouse, "--force", fault=stage, fast=fast)
+    result = run_refresh(warehouse, "--force", fault=stage, fast=True)
     assert result.returncode != 0
     assert "refresh FAILED" in result.stderr and "unchanged" in result.stderr
     assert served_state(warehouse) == before
