@@ -11,14 +11,16 @@ file with DuckDB twice and never holds its rows in Python:
    `SourceEntry.mapping_for`), so both paths accept, reject and land exactly the same things.
    Any problem raises the same IngestError, naming file, row and column, before anything is
    written (the loader then records the file as failed and keeps its previous rows).
-2. insert (inside the loader's transaction): one INSERT ... SELECT over the file, joined to the
-   small judged tables; row numbers, observation ids (SHA-256, as in `loader.observation_id`)
-   and lineage are computed in SQL.
+2. insert (inside the loader's transaction): the judged values become the file's dictionaries
+   in the compact OD tables (ingest/raw_store.py), and one scan of the file writes every cell as
+   integer keys (ENUM casts, no joins), with its row number; `raw.od_flows` shows it as
+   published. Nothing per file is repeated per cell.
 
 Layout: the registry's `columns` as for `od_flows_csv` (year, origin, destination, value), plus
-optional `month` (a column of month numbers 1-12: periods become `YYYY-MM`) and `breakdowns`
-(columns such as sex and age group; their values are part of the indicator as written,
-`N | sex: female; age_group: 25-29`, as `bns_export` does, so map the measure with `*`).
+optional `month` (a column of month numbers 1-12: periods become `YYYY-MM`) and `breakdowns`, a
+mapping of raw breakdown columns (`sex`, `age_group`) to the file's columns; their values land as
+written in raw.od_flows.sex / age_group, and the indicator as written is the value column's
+header.
 Region names resolve as in the Python path; with `resolve_districts: true`, a 9-digit code that
 is not a region but starts with a region's KATO prefix is a district of that region: raw keeps the
 district as written and `origin_code`/`destination_code` hold its region (the warehouse's grain).
@@ -38,15 +40,17 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from ingest import raw_store
 from ingest.errors import IngestError, LayoutDriftError
 from ingest.numbers import parse_number
-from ingest.raw_store import OD_COLUMNS
 from ingest.regions import RegionResolver, region_codes
 
 if TYPE_CHECKING:  # imported when a file is judged: importing the parsers stays cheap
     import pandas as pd
 
-_PLAIN_INTEGER = "[0-9]{1,15}"  # parsed in SQL; every other text is judged by parse_number
+# The canonical text of an integer: parsed in SQL and not stored (raw.od_flows prints it back);
+# every other text ("007", "1 234", "-") is judged by parse_number and kept as written.
+_PLAIN_INTEGER = "0|[1-9][0-9]{0,14}"
 _KATO = re.compile(r"\d{9}")
 
 
@@ -73,7 +77,7 @@ class BulkODLanding:
     rows: int
     names: pd.DataFrame  # year_text, name, year, code
     periods: pd.DataFrame  # year_text, month_text, period_as_written, period, period_type
-    measures: pd.DataFrame  # bd_key, measure_as_written, measure, unit, flow_scope
+    measures: pd.DataFrame  # bd_key, measure_as_written, sex, age_group, measure, unit, flow_scope
     odd_values: pd.DataFrame  # value_text, value, value_flag
     settings: dict[str, str] = field(default_factory=dict)
 
@@ -87,102 +91,145 @@ class BulkODLanding:
         return pd.DataFrame()
 
     def insert_rows(self, con, table: str, load_id: str, loaded_at) -> int:
-        """INSERT the file's rows into raw.<table> (the caller holds the transaction)."""
+        """Land the file's cells in the compact OD tables (the caller holds the transaction).
+
+        The dictionaries come from the judged frames; each cell's keys are computed in SQL from
+        ENUM casts of its texts (an ENUM cast is a dictionary look-up, far cheaper than joins),
+        into a scratch table written in file order; the cells then take their row numbers from
+        the scratch table's row ids (a window `row_number() over ()` would run single-threaded:
+        twice the time). The ids are checked to be one contiguous run before use.
+        """
         if table != "od_flows":
             raise IngestError(f"od_flows_csv_bulk lands raw.od_flows, not raw.{table}")
-        judged = {
-            "bulk_names": (
-                self.names,
-                "year_text varchar, name varchar, year integer, code varchar",
-            ),
-            "bulk_periods": (
-                self.periods,
-                "year_text varchar, month_text varchar, "
-                "period_as_written varchar, period varchar, period_type varchar",
-            ),
-            "bulk_measures": (
-                self.measures,
-                "bd_key varchar, measure_as_written varchar, "
-                "measure varchar, unit varchar, flow_scope varchar",
-            ),
-            "bulk_odd_values": (
-                self.odd_values,
-                "value_text varchar, value double, value_flag varchar",
-            ),
-        }
-        with _settings(con, self.settings):
+        key = raw_store.next_od_file_key(con)
+        enums = _Enums(self)
+        dictionaries = enums.dictionaries(key, self, load_id, loaded_at)
+        with _settings(con, self.settings | {"preserve_insertion_order": "true"}):
             try:
-                for name, (frame, ddl) in judged.items():  # small typed tables, this connection
-                    con.execute(f"create or replace temp table {name} ({ddl})")
-                    if len(frame):
-                        con.register("bulk_frame", frame)
-                        con.execute(f"insert into {name} select * from bulk_frame")
-                        con.unregister("bulk_frame")
-                con.execute(self._insert_sql(table), [load_id, loaded_at])
+                for name, frame in dictionaries.items():
+                    con.register("bulk_frame", frame)
+                    con.execute(f"insert into raw.{name} select * from bulk_frame")
+                    con.unregister("bulk_frame")
+                for name, values in enums.types.items():
+                    if not values:
+                        continue
+                    literals = ", ".join(_quote(v) for v in values)
+                    con.execute(f"create type raw.{name}_{key} as enum ({literals})")
+                con.execute(f"create table raw.bulk_landing_{key} as {self._cells_sql(key, enums)}")
+                first, last, cells = con.execute(
+                    f"select min(rowid), max(rowid), count(*) from raw.bulk_landing_{key}"
+                ).fetchone()
+                if cells != self.rows or (cells and last - first + 1 != cells):
+                    raise RuntimeError(
+                        f"{self.source_file}: scratch rows {first}..{last} ({cells}) are not "
+                        f"one run of the file's {self.rows} rows"
+                    )
+                con.execute(f"""
+                    insert into raw.od_flow_cells
+                    select {key}, (rowid - {first} + 2)::integer, 1, period_key, origin_key,
+                           destination_key, measure_key, value, value_key
+                    from raw.bulk_landing_{key}
+                """)
             finally:
-                for name in judged:
-                    con.execute(f"drop table if exists temp.{name}")
+                con.execute(f"drop table if exists raw.bulk_landing_{key}")
+                for name in enums.types:
+                    con.execute(f"drop type if exists raw.{name}_{key}")
         return self.rows
 
-    def _insert_sql(self, table: str) -> str:
+    def _cells_sql(self, key: int, enums: _Enums) -> str:
         c = self.columns
-        value_col = c["value"]
         month = f"coalesce({_ident(c['month'])}, '')" if c.get("month") else "''"
-        file_rows = f"""
+
+        def code(expr: str, enum: str) -> str:
+            if not enums.types[enum]:  # no such text in the file (an empty ENUM is not valid)
+                return "null::integer"
+            return f"enum_code(({expr})::raw.{enum}_{key})::integer"
+
+        year = code(f"coalesce({_ident(c['year'])}, '')", "bulk_years")
+        value = f"coalesce({_ident(c['value'])}, '')"
+        names = len(enums.types["bulk_names"])
+        months = len(enums.types["bulk_months"])
+        return f"""
             select
-                row_number() over () + 1 as rn,
-                coalesce({_ident(c["year"])}, '') as year_text,
-                {month} as month_text,
-                coalesce({_ident(c["origin"])}, '') as origin,
-                coalesce({_ident(c["destination"])}, '') as destination,
-                {_breakdown_key(c)} as bd_key,
-                coalesce({_ident(value_col)}, '') as value_text
+                {year} * {months} + {code(month, "bulk_months")} + 1 as period_key,
+                {year} * {names} + {code(f"coalesce({_ident(c['origin'])}, '')", "bulk_names")}
+                    + 1 as origin_key,
+                {year} * {names}
+                    + {code(f"coalesce({_ident(c['destination'])}, '')", "bulk_names")}
+                    + 1 as destination_key,
+                {code(_breakdown_key(c), "bulk_breakdowns")} + 1 as measure_key,
+                case when regexp_full_match({value}, '{_PLAIN_INTEGER}') then {value}::double
+                     else list_extract({enums.odd_values_sql()},
+                                       {code(value, "bulk_value_texts")} + 1)
+                end as value,
+                case when not regexp_full_match({value}, '{_PLAIN_INTEGER}')
+                     then {code(value, "bulk_value_texts")} + 1 end as value_key
             from {_read_csv(self.path, self.header, self.delimiter, self.encoding)}
         """
-        sha, column = _quote(self.sha), _quote(value_col)
-        select = {
-            # = loader.observation_id: sha256("<file sha>|<sheet>|<row>|<column>")[:24]
-            "observation_id": (
-                f"left(sha256({sha} || '||' || f.rn::varchar || '|' || {column}), 24)"
-            ),
-            "origin_as_written": "f.origin",
-            "origin_code": "o.code",
-            "destination_as_written": "f.destination",
-            "destination_code": "d.code",
-            "measure_as_written": "m.measure_as_written",
-            "measure": "m.measure",
-            "unit": "m.unit",
-            "flow_scope": "m.flow_scope",
-            "period_as_written": "p.period_as_written",
-            "period_type": "p.period_type",
-            "year": "o.year",
-            "period": "p.period",
-            "value_text": "f.value_text",
-            "value": (
-                f"case when regexp_full_match(f.value_text, '{_PLAIN_INTEGER}') "
-                "then f.value_text::double else v.value end"
-            ),
-            "value_flag": "v.value_flag",
-            "source_id": _quote(self.source_id),
-            "source_file": _quote(self.source_file),
-            "file_sha256": sha,
-            "sheet": "null::varchar",
-            "row_number": "f.rn::integer",
-            "column_name": column,
-            "load_id": "$1::varchar",
-            "loaded_at": "$2::timestamp",
+
+
+class _Enums:
+    """The ENUM types of one landing (their declared order numbers the dictionary keys) and the
+    dictionary rows keyed to match: place = year * names + name, period = year * months + month,
+    measure = breakdown, value text = odd value (each 0-based in its ENUM, + 1)."""
+
+    def __init__(self, landing: BulkODLanding) -> None:
+        names, periods = landing.names, landing.periods
+        self.types = {
+            "bulk_years": sorted(set(names["year_text"]) | set(periods["year_text"])),
+            "bulk_names": sorted(set(names["name"])),
+            "bulk_months": sorted(set(periods["month_text"])),
+            "bulk_breakdowns": sorted(set(landing.measures["bd_key"])),
+            "bulk_value_texts": sorted(set(landing.odd_values["value_text"])),
         }
-        assert list(select) == OD_COLUMNS
-        return f"""
-            insert into raw.{table} ({", ".join(OD_COLUMNS)})
-            select {", ".join(select.values())}
-            from ({file_rows}) as f
-            join bulk_names as o on o.year_text = f.year_text and o.name = f.origin
-            join bulk_names as d on d.year_text = f.year_text and d.name = f.destination
-            join bulk_periods as p on p.year_text = f.year_text and p.month_text = f.month_text
-            join bulk_measures as m on m.bd_key = f.bd_key
-            left join bulk_odd_values as v on v.value_text = f.value_text
-        """
+        self.index = {k: {v: i for i, v in enumerate(vs)} for k, vs in self.types.items()}
+        parsed = dict(
+            zip(landing.odd_values["value_text"], landing.odd_values["value"], strict=True)
+        )
+        self.odd_values = [parsed[t] for t in self.types["bulk_value_texts"]]
+
+    def odd_values_sql(self) -> str:
+        """The parsed values of the odd texts, in ENUM order, as a DuckDB list literal."""
+        items = ("NULL" if v is None or v != v else repr(float(v)) for v in self.odd_values)
+        return f"[{', '.join(items)}]::double[]"
+
+    def dictionaries(self, key: int, landing: BulkODLanding, load_id: str, loaded_at) -> dict:
+        import pandas as pd
+
+        years, names = self.index["bulk_years"], self.index["bulk_names"]
+        months = self.index["bulk_months"]
+        n_names, n_months = len(names), len(months)
+        places = [
+            (key, years[r.year_text] * n_names + names[r.name] + 1, r.year, r.name, r.code)
+            for r in landing.names.itertuples()
+        ]
+        periods = [
+            (key, years[r.year_text] * n_months + months[r.month_text] + 1,
+             r.period_as_written, r.period_type, r.year, r.period)
+            for r in landing.periods.itertuples()
+        ]  # fmt: skip
+        measures = [
+            (key, self.index["bulk_breakdowns"][r.bd_key] + 1, r.measure_as_written, r.sex,
+             r.age_group, r.measure, r.unit, r.flow_scope)
+            for r in landing.measures.itertuples()
+        ]  # fmt: skip
+        texts = [
+            (key, self.index["bulk_value_texts"][r.value_text] + 1, r.value_text, r.value,
+             r.value_flag)
+            for r in landing.odd_values.itertuples()
+        ]  # fmt: skip
+        rows = {
+            "od_flow_files": [(key, landing.source_id, landing.source_file, landing.sha,
+                               load_id, loaded_at, landing.rows)],
+            "od_flow_columns": [(key, 1, None, landing.columns["value"])],
+            "od_flow_places": places,
+            "od_flow_periods": periods,
+            "od_flow_measures": measures,
+            "od_flow_value_texts": texts,
+        }  # fmt: skip
+        # object columns: None stays None (a NULL), whatever the other values
+        return {t: pd.DataFrame(r, columns=range(len(r[0])) if r else []).astype(object)
+                for t, r in rows.items() if r}  # fmt: skip
 
 
 class _settings:
@@ -204,8 +251,22 @@ class _settings:
             self.con.execute(f"set {name} = {_quote(str(value))}")
 
 
+BREAKDOWNS = ("sex", "age_group")  # the raw columns a breakdown may land in
+
+
+def _breakdowns(columns: dict[str, Any]) -> dict[str, str]:
+    """{raw column: file column} of the registry's `breakdowns` mapping."""
+    mapping = columns.get("breakdowns") or {}
+    if not isinstance(mapping, dict) or not set(mapping) <= set(BREAKDOWNS):
+        raise LayoutDriftError(
+            f"option columns.breakdowns must map raw columns {BREAKDOWNS} to the file's columns, "
+            f"not {mapping!r}"
+        )
+    return {raw: mapping[raw] for raw in BREAKDOWNS if raw in mapping}
+
+
 def _breakdown_key(columns: dict[str, Any]) -> str:
-    parts = [f"coalesce({_ident(b)}, '')" for b in columns.get("breakdowns") or []]
+    parts = [f"coalesce({_ident(b)}, '')" for b in _breakdowns(columns).values()]
     if not parts:
         return "''"
     return " || chr(31) || ".join(parts)
@@ -253,7 +314,7 @@ class OdFlowsCsvBulk:
         delimiter = options.get("delimiter", ",")
         encoding = options.get("encoding", "utf-8-sig")
         header = _read_header(path, delimiter, encoding)
-        breakdowns = list(cols.get("breakdowns") or [])
+        breakdowns = list(_breakdowns(cols).values())
         expected = [
             cols["year"],
             *([cols["month"]] if cols.get("month") else []),
@@ -413,7 +474,7 @@ def _judge(
     for year_text, month_text, *_ in by_set.get(_only("year_text", "month_text"), []):
         year = years[year_text]
         if not cols.get("month"):
-            periods.append((year_text, month_text, year_text, str(year), "year"))
+            periods.append((year_text, month_text, year_text, str(year), "year", year))
             continue
         text = month_text.strip()
         if not (text.isdigit() and 1 <= int(text) <= 12):
@@ -423,29 +484,34 @@ def _judge(
                 month_text,
             )
         periods.append(
-            (year_text, month_text, f"{year_text} {month_text}", f"{year}-{int(text):02d}", "month")
+            (
+                year_text,
+                month_text,
+                f"{year_text} {month_text}",
+                f"{year}-{int(text):02d}",
+                "month",
+                year,
+            )
         )
     measures = []
-    breakdowns = list(cols.get("breakdowns") or [])
+    breakdowns = _breakdowns(cols)
+    written = cols["value"]  # the indicator as written: the value column's header
+    mapping = entry.mapping_for(written)
+    if mapping is None and not entry.land_unmapped_measures:
+        raise IngestError(
+            f"indicator {written!r} is not in the registry entry {entry.id!r} "
+            "(add it to ingest/source_registry.yml)",
+            file=source_file,
+            column=cols["value"],
+        )
     for *_, bd_key, _odd, _n in by_set.get(_only("bd_key"), []):
-        written = cols["value"]
-        if breakdowns:
-            values = bd_key.split("\x1f")
-            written += " | " + "; ".join(
-                f"{b}: {v}" for b, v in zip(breakdowns, values, strict=True)
-            )
-        mapping = entry.mapping_for(written)
-        if mapping is None and not entry.land_unmapped_measures:
-            raise IngestError(
-                f"indicator {written!r} is not in the registry entry {entry.id!r} "
-                "(add it to ingest/source_registry.yml)",
-                file=source_file,
-                column=cols["value"],
-            )
+        values = dict(zip(breakdowns, bd_key.split("\x1f"), strict=True)) if breakdowns else {}
         measures.append(
             (
                 bd_key,
                 written,
+                values.get("sex"),
+                values.get("age_group"),
                 *(
                     (mapping.measure, mapping.unit, mapping.flow_scope)
                     if mapping
@@ -477,10 +543,26 @@ def _judge(
         ),
         periods=pd.DataFrame(
             periods,
-            columns=["year_text", "month_text", "period_as_written", "period", "period_type"],
+            columns=[
+                "year_text",
+                "month_text",
+                "period_as_written",
+                "period",
+                "period_type",
+                "year",
+            ],  # fmt: skip
         ),
         measures=pd.DataFrame(
-            measures, columns=["bd_key", "measure_as_written", "measure", "unit", "flow_scope"]
+            measures,
+            columns=[
+                "bd_key",
+                "measure_as_written",
+                "sex",
+                "age_group",
+                "measure",
+                "unit",
+                "flow_scope",
+            ],  # fmt: skip
         ).astype(object),
         odd_values=pd.DataFrame(odd, columns=["value_text", "value", "value_flag"]).astype(
             {"value": "float64", "value_flag": object}

@@ -1,4 +1,15 @@
-"""The raw layer: DDL of the raw tables and the one-transaction write of a landed file."""
+"""The raw layer: DDL of the raw tables and the one-transaction write of a landed file.
+
+raw.observations holds one row per published cell, every column spelled out. Origin-destination
+flows reach 10^8 cells at district level, and DuckDB spends ~2 s per varchar column per 10^7
+rows writing them, even constant ones (bench/README.md): so an OD cell is stored as a row of
+integers (`raw.od_flow_cells`) whose texts live once per file in small dictionaries
+(`raw.od_flow_files`, `_columns`, `_places`, `_periods`, `_measures`, `_value_texts`). The view
+`raw.od_flows` joins them back into one row per cell with every text as published, the same
+columns as raw.observations plus origin and destination: that view is the raw OD table users and
+dbt read. Nothing is lost: a value text is stored in `od_flow_value_texts` unless it is exactly
+the plain integer the cell's value prints as ("0", "87", not "007" or "1 234").
+"""
 
 from __future__ import annotations
 
@@ -34,6 +45,134 @@ VALUE_COLUMNS = """
     value_flag       varchar   -- empty | symbol_dash | symbol_ellipsis | symbol_confidential
 """
 
+# A value text the cell's value reproduces exactly: not stored (see the module docstring).
+PLAIN_INTEGER_SQL = (
+    "value_flag is null and value is not null and value = round(value) "
+    "and abs(value) < 1e15 and value_text = value::bigint::varchar"
+)
+
+OD_DDL = """
+create table if not exists raw.od_flow_files (
+    file_key         integer primary key,
+    source_id        varchar not null,
+    source_file      varchar not null unique,
+    file_sha256      varchar not null,
+    load_id          varchar not null,
+    loaded_at        timestamp not null,
+    cells            bigint not null
+);
+create table if not exists raw.od_flow_columns (
+    file_key         integer not null,
+    column_key       integer not null,
+    sheet            varchar,
+    column_name      varchar not null,
+    primary key (file_key, column_key)
+);
+create table if not exists raw.od_flow_places (
+    file_key         integer not null,
+    place_key        integer not null,
+    year             integer not null,   -- names resolve per year (region reforms)
+    as_written       varchar not null,   -- region, district or city as published
+    region_code      varchar not null,   -- its region (9-digit KATO), the warehouse's grain
+    primary key (file_key, place_key)
+);
+create table if not exists raw.od_flow_periods (
+    file_key         integer not null,
+    period_key       integer not null,
+    period_as_written varchar not null,
+    period_type      varchar not null,
+    year             integer not null,
+    period           varchar not null,
+    primary key (file_key, period_key)
+);
+create table if not exists raw.od_flow_measures (
+    file_key         integer not null,
+    measure_key      integer not null,
+    measure_as_written varchar not null,
+    sex              varchar,            -- breakdowns as published; null: not broken down
+    age_group        varchar,
+    measure          varchar,
+    unit             varchar,
+    flow_scope       varchar,
+    primary key (file_key, measure_key)
+);
+create table if not exists raw.od_flow_value_texts (
+    file_key         integer not null,
+    value_key        integer not null,
+    value_text       varchar not null,
+    value            double,
+    value_flag       varchar,
+    primary key (file_key, value_key)
+);
+-- One row per published cell. No primary key: an ART index costs ~67 MB per million rows and
+-- must fit in memory. (file_key, row_number, column_key) is unique by construction; the raw gate
+-- checks it.
+create table if not exists raw.od_flow_cells (
+    file_key         integer not null,
+    row_number       integer not null,
+    column_key       integer not null,
+    period_key       integer not null,
+    origin_key       integer not null,
+    destination_key  integer not null,
+    measure_key      integer not null,
+    value            double,             -- parsed number; null when value_flag is set
+    value_key        integer             -- null: value_text is the plain integer of value
+);
+create or replace view raw.od_flows as
+select
+    -- = ingest.loader.observation_id: computed, not stored (24 bytes a cell at 10^8 cells)
+    left(sha256(
+        files.file_sha256 || '|' || coalesce(columns.sheet, '') || '|'
+        || cells.row_number::varchar || '|' || columns.column_name
+    ), 24) as observation_id,
+    origins.as_written as origin_as_written,
+    origins.region_code as origin_code,
+    destinations.as_written as destination_as_written,
+    destinations.region_code as destination_code,
+    measures.sex,
+    measures.age_group,
+    measures.measure_as_written,
+    measures.measure,
+    measures.unit,
+    measures.flow_scope,
+    periods.period_as_written,
+    periods.period_type,
+    periods.year,
+    periods.period,
+    case
+        when cells.value_key is null then cells.value::bigint::varchar else value_texts.value_text
+    end as value_text,
+    cells.value,
+    value_texts.value_flag,
+    files.source_id,
+    files.source_file,
+    files.file_sha256,
+    columns.sheet,
+    cells.row_number,
+    columns.column_name,
+    files.load_id,
+    files.loaded_at
+from raw.od_flow_cells as cells
+inner join raw.od_flow_files as files on cells.file_key = files.file_key
+inner join raw.od_flow_columns as columns
+    on cells.file_key = columns.file_key and cells.column_key = columns.column_key
+inner join raw.od_flow_periods as periods
+    on cells.file_key = periods.file_key and cells.period_key = periods.period_key
+inner join raw.od_flow_places as origins
+    on cells.file_key = origins.file_key and cells.origin_key = origins.place_key
+inner join raw.od_flow_places as destinations
+    on cells.file_key = destinations.file_key and cells.destination_key = destinations.place_key
+inner join raw.od_flow_measures as measures
+    on cells.file_key = measures.file_key and cells.measure_key = measures.measure_key
+left join raw.od_flow_value_texts as value_texts
+    on cells.file_key = value_texts.file_key and cells.value_key = value_texts.value_key;
+"""
+
+OD_TABLES = (
+    "od_flow_files", "od_flow_columns", "od_flow_places", "od_flow_periods", "od_flow_measures",
+    "od_flow_value_texts", "od_flow_cells",
+)  # fmt: skip
+
 DDL = f"""
 create schema if not exists raw;
 create table if not exists raw.observations (
@@ -41,18 +180,6 @@ create table if not exists raw.observations (
     region_as_written varchar not null,
     region_code      varchar,            -- 9-digit KATO; 000000000 = Republic of Kazakhstan
     territory_level  varchar not null,   -- country | region | district (districts: no region_code)
-    {VALUE_COLUMNS},
-    {LINEAGE_COLUMNS}
-);
-create table if not exists raw.od_flows (
-    -- unique by construction (SHA-256 of file hash, sheet, row, column); checked by the raw gate.
-    -- No primary key: its ART index costs ~18 CPU-s and ~67 MB per million rows (bench/README.md)
-    -- and must fit in memory, which breaks the 4 GiB budget at 10^8 district-level rows.
-    observation_id   varchar not null,
-    origin_as_written varchar not null,
-    origin_code      varchar not null,
-    destination_as_written varchar not null,
-    destination_code varchar not null,
     {VALUE_COLUMNS},
     {LINEAGE_COLUMNS}
 );
@@ -78,9 +205,10 @@ OBSERVATION_COLUMNS = [
     "source_id", "source_file", "file_sha256", "sheet", "row_number", "column_name",
     "load_id", "loaded_at",
 ]  # fmt: skip
+# The columns of the raw.od_flows view (one published cell each).
 OD_COLUMNS = [
     "observation_id", "origin_as_written", "origin_code", "destination_as_written",
-    "destination_code", *OBSERVATION_COLUMNS[4:],
+    "destination_code", "sex", "age_group", *OBSERVATION_COLUMNS[4:],
 ]  # fmt: skip
 TABLE_COLUMNS = {"observations": OBSERVATION_COLUMNS, "od_flows": OD_COLUMNS}
 
@@ -89,7 +217,43 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         con.execute(DDL)
+        _migrate_wide_od_flows(con)
+        con.execute(OD_DDL)
     return con
+
+
+def _migrate_wide_od_flows(con) -> None:
+    """Raw stores written before the compact OD layout hold raw.od_flows as a wide table: encode
+    its rows, file by file, into the compact tables (same cells, same lineage), then drop it."""
+    kind = con.execute(
+        "select table_type from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'od_flows'"
+    ).fetchone()
+    if not kind or kind[0] != "BASE TABLE":
+        return
+    con.execute("begin")
+    try:
+        con.execute("alter table raw.od_flows rename to od_flows_wide")
+        con.execute(
+            OD_DDL.replace("create or replace view raw.od_flows", "create view raw.od_flows")
+        )
+        columns = {r[0] for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'od_flows_wide'"
+        ).fetchall()}  # fmt: skip
+        extra = [f"null::varchar as {c}" for c in ("sex", "age_group") if c not in columns]
+        wide = f"select *{''.join(', ' + e for e in extra)} from raw.od_flows_wide"
+        for (source_file,) in con.execute(
+            "select distinct source_file from raw.od_flows_wide order by 1"
+        ).fetchall():
+            insert_od_cells(
+                con, f"select * from ({wide}) where source_file = {_literal(source_file)}"
+            )
+        con.execute("drop table raw.od_flows_wide")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _literal(text: str) -> str:
@@ -128,18 +292,133 @@ def upsert_manifest(con, **row) -> None:
     )
 
 
+def next_od_file_key(con) -> int:
+    return con.execute("select coalesce(max(file_key), 0) + 1 from raw.od_flow_files").fetchone()[0]
+
+
+def delete_od_file(con, source_file: str) -> None:
+    """Remove every cell and dictionary row of `source_file` from the compact OD tables."""
+    keys = f"(select file_key from raw.od_flow_files where source_file = {_literal(source_file)})"
+    for table in reversed(OD_TABLES):  # cells first, the file row last
+        con.execute(f"delete from raw.{table} where file_key in {keys}")
+
+
+def insert_od_cells(con, wide_sql: str) -> int:
+    """Encode the rows of `wide_sql` (one file, the raw.od_flows view's columns; observation_id
+    is ignored: the view computes it) into the compact OD tables. Returns the number of cells.
+
+    Every dictionary key is numbered in a fixed order of its texts, so the same file always
+    encodes to the same keys. Nullable texts join with `is not distinct from`.
+    """
+    con.execute(f"create or replace temp table od_landing as {wide_sql}")
+    try:
+        files = con.execute(
+            "select count(distinct source_file), count(*) from od_landing"
+        ).fetchone()
+        if files[1] == 0:
+            return 0
+        if files[0] != 1:
+            raise ValueError("insert_od_cells lands one file at a time")
+        key = next_od_file_key(con)
+        con.execute(f"""
+            insert into raw.od_flow_files
+            select {key}, any_value(source_id), any_value(source_file), any_value(file_sha256),
+                   any_value(load_id), any_value(loaded_at), count(*)
+            from od_landing;
+            insert into raw.od_flow_columns
+            select {key}, row_number() over (order by sheet nulls first, column_name), *
+            from (select distinct sheet, column_name from od_landing);
+            insert into raw.od_flow_places
+            select {key}, row_number() over (order by year, as_written, region_code), *
+            from (
+                select year, origin_as_written as as_written, origin_code as region_code
+                from od_landing
+                union
+                select year, destination_as_written, destination_code from od_landing
+            );
+            insert into raw.od_flow_periods
+            select {key}, row_number() over (order by year, period, period_type, period_as_written),
+                   *
+            from (select distinct period_as_written, period_type, year, period from od_landing);
+            insert into raw.od_flow_measures
+            select {key}, row_number() over (
+                order by measure_as_written, sex, age_group, measure, unit, flow_scope
+            ), *
+            from (
+                select distinct measure_as_written, sex, age_group, measure, unit, flow_scope
+                from od_landing
+            );
+            insert into raw.od_flow_value_texts
+            select {key}, row_number() over (order by value_text, value_flag), *
+            from (
+                select distinct value_text, value, value_flag from od_landing
+                where not coalesce({PLAIN_INTEGER_SQL}, false)
+            );
+            insert into raw.od_flow_cells
+            select
+                {key}, w.row_number, c.column_key, p.period_key, o.place_key, d.place_key,
+                m.measure_key, w.value, v.value_key
+            from od_landing as w
+            inner join raw.od_flow_columns as c
+                on c.file_key = {key} and c.sheet is not distinct from w.sheet
+                and c.column_name = w.column_name
+            inner join raw.od_flow_periods as p
+                on p.file_key = {key} and p.period_as_written = w.period_as_written
+                and p.period_type = w.period_type and p.year = w.year and p.period = w.period
+            inner join raw.od_flow_places as o
+                on o.file_key = {key} and o.year = w.year and o.as_written = w.origin_as_written
+                and o.region_code = w.origin_code
+            inner join raw.od_flow_places as d
+                on d.file_key = {key} and d.year = w.year
+                and d.as_written = w.destination_as_written and d.region_code = w.destination_code
+            inner join raw.od_flow_measures as m
+                on m.file_key = {key} and m.measure_as_written = w.measure_as_written
+                and m.sex is not distinct from w.sex
+                and m.age_group is not distinct from w.age_group
+                and m.measure is not distinct from w.measure and m.unit is not distinct from w.unit
+                and m.flow_scope is not distinct from w.flow_scope
+            left join raw.od_flow_value_texts as v
+                on v.file_key = {key} and v.value_text = w.value_text
+                and v.value_flag is not distinct from w.value_flag
+        """)
+        # Every row must find exactly one entry of each dictionary, and every text the cell's
+        # value does not print back must be kept: never a silent loss.
+        landed, kept = con.execute(
+            f"select count(*), count(value_key) from raw.od_flow_cells where file_key = {key}"
+        ).fetchone()
+        odd = con.execute(
+            f"select count(*) from od_landing where not coalesce({PLAIN_INTEGER_SQL}, false)"
+        ).fetchone()[0]
+        if (landed, kept) != (files[1], odd):
+            raise RuntimeError(
+                f"encoded {landed} OD cells ({kept} with their text kept) from {files[1]} rows "
+                f"({odd} texts to keep)"
+            )
+        return landed
+    finally:
+        con.execute("drop table if exists temp.od_landing")
+
+
 def replace_file_rows(con, table: str, source_file: str, frame: pd.DataFrame) -> None:
     """Replace exactly the rows of `source_file` in `table` by `frame` (caller holds the txn)."""
-    con.execute(f"delete from raw.{table} where source_file = ?", [source_file])
-    for other in TABLE_COLUMNS:
-        if other != table:  # a file that moved between tables leaves nothing behind
-            con.execute(f"delete from raw.{other} where source_file = ?", [source_file])
+    con.execute("delete from raw.observations where source_file = ?", [source_file])
+    delete_od_file(con, source_file)  # a file that moved between tables leaves nothing behind
     if len(frame):
-        con.register("landing_frame", frame[TABLE_COLUMNS[table]])
-        con.execute(
-            f"insert into raw.{table} ({', '.join(TABLE_COLUMNS[table])}) "
-            f"select {', '.join(TABLE_COLUMNS[table])} from landing_frame"
-        )
+        # text columns as strings: DuckDB guesses an object column's type from a sample, and a
+        # sample of NULLs would make it an integer column
+        texts = {c: "string" for c in frame.columns if frame[c].dtype == object}
+        con.register("landing_frame", frame.astype(texts))
+        if table == "od_flows":
+            wide = [c for c in OD_COLUMNS if c != "observation_id"]
+            missing = [c for c in ("sex", "age_group") if c not in frame.columns]
+            cols = [c if c not in missing else f"null::varchar as {c}" for c in wide]
+            insert_od_cells(con, f"select {', '.join(cols)} from landing_frame")
+        else:
+            cols = TABLE_COLUMNS[table]
+            con.execute(
+                f"insert into raw.{table} ({', '.join(cols)}) "
+                f"select {', '.join(cols)} from landing_frame"
+            )
         con.unregister("landing_frame")
     con.execute(
         "update raw.load_manifest set status = 'superseded' "

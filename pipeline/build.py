@@ -14,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.raw_store import OD_TABLES
 from pipeline.paths import DBT_PROJECT_DIR, WarehousePaths
 
-RAW_TABLES = ("observations", "od_flows", "load_manifest")
+RAW_TABLES = ("observations", "load_manifest", *OD_TABLES)
 
 
 class StageError(RuntimeError):

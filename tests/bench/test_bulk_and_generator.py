@@ -138,17 +138,24 @@ def test_synthetic_file_lands_through_the_bulk_path_and_matches_the_floor(tmp_pa
     assert result.status == "loaded" and result.rows == rows, result
     one = con.execute(
         "select origin_as_written, origin_code, destination_as_written, destination_code, "
-        "measure_as_written, measure, flow_scope, period, period_type, value_text "
+        "measure_as_written, sex, age_group, measure, flow_scope, period, period_type, value_text "
         "from raw.od_flows where row_number = 2"
     ).fetchone()
     with open(raw_dir / "synthetic" / "od_small.csv", newline="") as fh:
-        first = dict(zip(generator.COLUMNS, list(csv.reader(fh))[1], strict=True))
+        lines = list(csv.reader(fh))
+    first = dict(zip(generator.COLUMNS, lines[1], strict=True))
     assert one == (
         first["region_emmigr"], first["region_emmigr"][:2] + "0000000",
         first["region_immigr"], first["region_immigr"][:2] + "0000000",
-        "N | sex: male; age_group: 0-4", "migrants", "interregional", "2015-01", "month",
-        first["N"],
+        "N", "male", "0-4", "migrants", "interregional", "2015-01", "month", first["N"],
     )  # fmt: skip
+    # every cell's row number is its line in the file (the bulk path numbers rows by the order
+    # DuckDB writes them in: this is the check that the order is the file's)
+    cells = con.execute(
+        "select row_number, year::varchar, period[6:]::integer::varchar, origin_as_written, "
+        "destination_as_written, sex, age_group, value_text from raw.od_flows order by row_number"
+    ).fetchall()
+    assert [(r[0], *r[1:]) for r in cells] == [(i, *line) for i, line in enumerate(lines[1:], 2)]
     stats = con.execute(
         "select count(distinct observation_id), min(row_number), max(row_number), "
         "count(distinct origin_as_written), count(distinct origin_code) from raw.od_flows"
