@@ -25,29 +25,38 @@ FAULTS = [
     (
         "duplicated raw row",
         [
-            "insert into raw.od_flows select * from raw.od_flows "
-            "order by observation_id desc limit 1"
+            "insert into raw.od_flow_cells select * from raw.od_flow_cells "
+            "order by file_key, row_number desc limit 1"
         ],
-        ["raw.od_flows"],
-        ["raw.od_flows", "observation_id", "2 of"],
+        ["raw.od_flow_cells"],
+        ["raw.od_flow_cells", "unique__cell", "file_key,column_key,row_number", "2 of"],
     ),
     (
         "unknown region in raw",
         [
-            "update raw.od_flows set origin_code = '990000000' where observation_id = "
-            "(select min(observation_id) from raw.od_flows)"
+            "update raw.od_flow_places set region_code = '990000000' where (file_key, place_key) "
+            "= (select min((file_key, place_key)) from raw.od_flow_places)"
         ],
-        ["raw.od_flows"],
-        ["raw.od_flows", "known__origin_code", "column origin_code", "1 of", "990000000"],
+        ["raw.od_flow_places"],
+        ["raw.od_flow_places", "known__region_code", "column region_code", "1 of", "990000000"],
     ),
     (
         "negative raw flow",
         [
-            "update raw.od_flows set value = -3 where observation_id = "
-            "(select min(observation_id) from raw.od_flows)"
+            "update raw.od_flow_cells set value = -3 where row_number = "
+            "(select min(row_number) from raw.od_flow_cells)"
         ],
-        ["raw.od_flows"],
-        ["raw.od_flows", "column value", "1 of"],
+        ["raw.od_flow_cells"],
+        ["raw.od_flow_cells", "column value", "1 of"],
+    ),
+    (
+        "raw cell without its dictionary entry",
+        [
+            "delete from raw.od_flow_measures where (file_key, measure_key) = "
+            "(select min((file_key, measure_key)) from raw.od_flow_measures)"
+        ],
+        ["raw.od_flow_cells"],
+        ["raw.od_flow_cells", "known__dictionary_keys", "od_flow_measures"],
     ),
     (
         "raw row without a loaded file",
@@ -60,9 +69,9 @@ FAULTS = [
     ),
     (
         "empty raw table",
-        ["delete from raw.od_flows"],
-        ["raw.od_flows"],
-        ["raw.od_flows", "rows_not_empty", "0 rows"],
+        ["delete from raw.od_flow_cells"],
+        ["raw.od_flow_cells", "raw.od_flows"],
+        ["rows_not_empty", "0 rows"],
     ),
     (
         "unknown region in a mart",
@@ -253,7 +262,9 @@ def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, mon
     report = run_gates(built_db, built_db, tmp_path / "gates.json", large_table_row_threshold=-1)
     assert report.passed, report.summary()
     assert {s["approach"] for s in report.suites} == {"aggregates"}
-    agg = next(s for s in report.suites if s["suite"] == "raw.od_flows")["frames"]["aggregates"]
+    agg = next(s for s in report.suites if s["suite"] == "raw.od_flow_cells")["frames"][
+        "aggregates"
+    ]
     assert agg["rows"] == 1
 
 
@@ -292,15 +303,14 @@ def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault
 def test_row_count_band(faulty_build, tmp_path):
     """Shrinking beyond the band blocks; growing beyond it is a warning."""
     full = faulty_build(name="full")
-    third = faulty_build(
-        "delete from raw.od_flows where hash(observation_id) % 3 <> 0", name="third"
-    )
-    shrunk = run_gates(third, full, tmp_path / "shrunk.json", only=["raw.od_flows"])
+    third = faulty_build("delete from raw.od_flow_cells where row_number % 3 <> 0", name="third")
+    only = ["raw.od_flow_cells"]
+    shrunk = run_gates(third, full, tmp_path / "shrunk.json", only=only)
     assert not shrunk.passed
-    assert errors_matching(shrunk, ["raw.od_flows", "rows_band_shrink", "expected between"])
-    grown = run_gates(full, third, tmp_path / "grown.json", only=["raw.od_flows"])
+    assert errors_matching(shrunk, ["raw.od_flow_cells", "rows_band_shrink", "expected between"])
+    grown = run_gates(full, third, tmp_path / "grown.json", only=only)
     assert grown.passed, grown.summary()
-    assert [w for w in grown.warnings if "raw.od_flows" in w and "rows_band_grow" in w]
+    assert [w for w in grown.warnings if "raw.od_flow_cells" in w and "rows_band_grow" in w]
 
 
 def test_first_build_skips_the_band_only(built_db, tmp_path):
@@ -335,7 +345,7 @@ def test_severity_override_from_config(faulty_build, tmp_path, built_db):
     config = tmp_path / "config.yml"
     config.write_text(
         CONFIG_PATH.read_text(encoding="utf-8").replace(
-            "severity_overrides: {}", 'severity_overrides: {"raw.od_flows/range__value": warn}'
+            "severity_overrides: {}", 'severity_overrides: {"raw.od_flow_cells/range__value": warn}'
         ),
         encoding="utf-8",
     )
@@ -347,7 +357,7 @@ def test_severity_override_from_config(faulty_build, tmp_path, built_db):
 
 
 def test_every_band_has_a_count_in_a_served_build(faulty_build):
-    """The served file has no views (publish drops them): every suite with a row-count band
+    """The served file has no dbt views (publish drops them): every suite with a row-count band
     must find its table there, or its band would silently never run."""
     from expectations.frames import load_suites, previous_row_counts
 

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from expectations.frames import SUITES_DIR, GateConfigError, load_suites
+from ingest.raw_store import OD_TABLES
 
 MARTS = {
     "marts.dim_region",
@@ -24,6 +25,7 @@ MARTS = {
 RAW_AND_STAGING = {
     "raw.observations",
     "raw.od_flows",
+    *(f"raw.{t}" for t in OD_TABLES),
     "raw.load_manifest",
     "staging.stg_raw__observations",
     "staging.stg_raw__od_flows",
@@ -84,7 +86,7 @@ def test_structural_checks_are_errors():
 def test_malformed_suite_is_rejected(tmp_path, edit, message):
     suites = tmp_path / "suites"
     shutil.copytree(SUITES_DIR, suites)
-    path = suites / "raw__od_flows.json"
+    path = suites / "raw__od_flow_cells.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
     row_level = next(e for e in doc["expectations"] if e["meta"].get("frame", "rows") == "rows")
     edit(row_level)
