@@ -108,8 +108,6 @@ def snapshot_code() -> dict:
     for folder in SNAPSHOT_DIRS:
         shutil.copytree(REPO_ROOT / folder, CODE / folder, ignore=ignore)
     shutil.copy(REPO_ROOT / "pyproject.toml", CODE / "pyproject.toml")
-    downgrade_grain_gate(CODE / "expectations" / "config.yml")
-    limit_dbt_memory(CODE / "dbt_project" / "profiles.yml")
     import subprocess
 
     def git(*args: str) -> str:
@@ -124,28 +122,6 @@ def snapshot_code() -> dict:
     }
 
 
-# District-level rows legitimately repeat the region-level grain that staging.stg_raw__od_flows
-# declares (one row per source, period, origin region, destination region): many districts, sexes
-# and age groups per region pair. That error-level gate would stop every synthetic refresh before
-# publish, so in the bench's code snapshot only it is a warning (reported; see bench/README.md).
-GRAIN_GATE = "staging.stg_raw__od_flows/unique__grain"
-
-
-def downgrade_grain_gate(config: Path) -> None:
-    if not config.is_file():
-        return
-    text = config.read_text(encoding="utf-8")
-    if "severity_overrides: {}" in text:
-        text = text.replace(
-            "severity_overrides: {}", f'severity_overrides: {{"{GRAIN_GATE}": warn}}'
-        )
-    elif "severity_overrides:" in text and GRAIN_GATE not in text:
-        text = text.replace(
-            "severity_overrides:", f'severity_overrides:\n  "{GRAIN_GATE}": warn', 1
-        )
-    config.write_text(text, encoding="utf-8")
-
-
 def apply_proposals(prefixes: tuple[str, ...]) -> str:
     """Apply bench/proposals/<prefix>-*.patch to the snapshot (what-if runs); the runs of such
     a bench are named with `+p<prefixes>` so they never replace the baseline runs."""
@@ -154,21 +130,8 @@ def apply_proposals(prefixes: tuple[str, ...]) -> str:
     folder = Path(__file__).resolve().parent / "proposals"
     for prefix in prefixes:
         (patch,) = folder.glob(f"{prefix}-*.patch")
-        if prefix == "04":  # always applied to the snapshot (limit_dbt_memory)
-            continue
         subprocess.run(["patch", "-p1", "-s", "-i", str(patch)], cwd=CODE, check=True)
     return f"+p{','.join(prefixes)}" if prefixes else ""
-
-
-def limit_dbt_memory(profile: Path) -> None:
-    """Give the snapshot's dbt profile DuckDB limits (bench/proposals/04-...): without them
-    DuckDB may take 80 % of the machine's memory, which is shared; the target is < 4 GiB."""
-    if not profile.is_file() or "memory_limit" in profile.read_text(encoding="utf-8"):
-        return
-    patch = Path(__file__).resolve().parent / "proposals" / "04-dbt-profile-duckdb-limits.patch"
-    import subprocess
-
-    subprocess.run(["patch", "-p1", "-s", "-i", str(patch)], cwd=profile.parent.parent, check=True)
 
 
 def env_for(warehouse: Path, **extra: str) -> dict[str, str]:

@@ -25,8 +25,8 @@ Region names resolve as in the Python path; with `resolve_districts: true`, a 9-
 is not a region but starts with a region's KATO prefix is a district of that region: raw keeps the
 district as written and `origin_code`/`destination_code` hold its region (the warehouse's grain).
 
-`memory_limit` and `threads` (registry options, or KZM_INGEST_MEMORY_LIMIT / KZM_INGEST_THREADS)
-bound DuckDB while this file lands.
+`memory_limit` (default 3GB) and `threads` (registry options, or KZM_INGEST_MEMORY_LIMIT /
+KZM_INGEST_THREADS) bound DuckDB while this file lands.
 """
 
 from __future__ import annotations
@@ -288,7 +288,9 @@ def _read_header(path: Path, delimiter: str, encoding: str) -> list[str]:
 
 def _settings_for(options: dict[str, Any]) -> dict[str, str]:
     out = {}
-    memory = options.get("memory_limit") or os.environ.get("KZM_INGEST_MEMORY_LIMIT")
+    # bounded by default (as dbt's DuckDB, dbt_project/profiles.yml): the refresh stays under
+    # 4 GiB whatever the file's size; DuckDB spills beyond the limit
+    memory = options.get("memory_limit") or os.environ.get("KZM_INGEST_MEMORY_LIMIT") or "3GB"
     threads = options.get("threads") or os.environ.get("KZM_INGEST_THREADS")
     if memory:
         out["memory_limit"] = str(memory)
