@@ -110,14 +110,14 @@ def test_unchanged_inputs_rebuild_nothing(warehouse):
     before = served_state(warehouse)
     with duckdb.connect(str(warehouse.raw_store), read_only=True) as con:
         raw_before = [con.execute(f"select count(*) from raw.{t}").fetchone()
-                      for t in ("observations", "od_flows", "load_manifest")]  # fmt: skip
+                      for t in ("observations", "od_flow_cells", "load_manifest")]  # fmt: skip
     result = run_refresh(warehouse)
     assert result.returncode == 0, result.stderr
     assert "nothing changed" in result.stdout
     assert served_state(warehouse) == before
     with duckdb.connect(str(warehouse.raw_store), read_only=True) as con:
         raw_after = [con.execute(f"select count(*) from raw.{t}").fetchone()
-                     for t in ("observations", "od_flows", "load_manifest")]  # fmt: skip
+                     for t in ("observations", "od_flow_cells", "load_manifest")]  # fmt: skip
     assert raw_after == raw_before
 
 
@@ -142,12 +142,12 @@ def copy_warehouse(paths: WarehousePaths, target: Path) -> WarehousePaths:
 def test_a_failing_dbt_model_publishes_nothing(warehouse, tmp_path):
     copy = copy_warehouse(warehouse, tmp_path / "warehouse")
     with duckdb.connect(str(copy.raw_store)) as con:  # a raw column the staging view needs
-        con.execute("alter table raw.od_flows rename column value to persons_value")
+        con.execute("alter table raw.observations rename column value to persons_value")
     before = served_state(copy)
     result = run_refresh(copy, "--force", fast=True)
     assert result.returncode == 1
     assert "refresh FAILED at dbt build" in result.stderr
-    assert "stg_raw__od_flows" in result.stderr
+    assert "stg_raw__observations" in result.stderr
     assert served_state(copy) == before
 
 
