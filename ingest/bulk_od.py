@@ -90,51 +90,60 @@ class BulkODLanding:
 
         return pd.DataFrame()
 
-    def insert_rows(self, con, table: str, load_id: str, loaded_at) -> int:
-        """Land the file's cells in the compact OD tables (the caller holds the transaction).
+    def prepare(self, con) -> None:
+        """Write the file's cells, as integer keys in file order, to a scratch table, committed
+        on its own before the loader's transaction (`insert_rows` copies it from there: ~2x
+        faster than from uncommitted rows); `cleanup` drops it, whatever happened.
 
-        The dictionaries come from the judged frames; each cell's keys are computed in SQL from
-        ENUM casts of its texts (an ENUM cast is a dictionary look-up, far cheaper than joins),
-        into a scratch table written in file order; the cells then take their row numbers from
-        the scratch table's row ids (a window `row_number() over ()` would run single-threaded:
-        twice the time). The ids are checked to be one contiguous run before use.
+        Each cell's keys come from ENUM casts of its texts (a dictionary look-up, far cheaper
+        than joins). Row numbers are not computed here: a window `row_number() over ()` runs
+        single-threaded (twice the time); the scratch table's row ids are the file's order
+        (`preserve_insertion_order`) and are checked to be one contiguous run.
         """
-        if table != "od_flows":
-            raise IngestError(f"od_flows_csv_bulk lands raw.od_flows, not raw.{table}")
-        key = raw_store.next_od_file_key(con)
-        enums = _Enums(self)
-        dictionaries = enums.dictionaries(key, self, load_id, loaded_at)
+        self.key = raw_store.next_od_file_key(con)
+        self.enums = _Enums(self)
+        scratch = f"raw.bulk_landing_{self.key}"
         with _settings(con, self.settings | {"preserve_insertion_order": "true"}):
             try:
-                for name, frame in dictionaries.items():
-                    con.register("bulk_frame", frame)
-                    con.execute(f"insert into raw.{name} select * from bulk_frame")
-                    con.unregister("bulk_frame")
-                for name, values in enums.types.items():
-                    if not values:
-                        continue
-                    literals = ", ".join(_quote(v) for v in values)
-                    con.execute(f"create type raw.{name}_{key} as enum ({literals})")
-                con.execute(f"create table raw.bulk_landing_{key} as {self._cells_sql(key, enums)}")
-                first, last, cells = con.execute(
-                    f"select min(rowid), max(rowid), count(*) from raw.bulk_landing_{key}"
-                ).fetchone()
-                if cells != self.rows or (cells and last - first + 1 != cells):
-                    raise RuntimeError(
-                        f"{self.source_file}: scratch rows {first}..{last} ({cells}) are not "
-                        f"one run of the file's {self.rows} rows"
-                    )
-                con.execute(f"""
-                    insert into raw.od_flow_cells
-                    select {key}, (rowid - {first} + 2)::integer, 1, period_key, origin_key,
-                           destination_key, measure_key, value, value_key
-                    from raw.bulk_landing_{key}
-                """)
+                for name, values in self.enums.types.items():
+                    if values:  # an empty ENUM is not valid; `code` never casts to it
+                        literals = ", ".join(_quote(v) for v in values)
+                        con.execute(f"create type raw.{name}_{self.key} as enum ({literals})")
+                con.execute(f"create table {scratch} as {self._cells_sql(self.key, self.enums)}")
             finally:
-                con.execute(f"drop table if exists raw.bulk_landing_{key}")
-                for name in enums.types:
-                    con.execute(f"drop type if exists raw.{name}_{key}")
+                for name in self.enums.types:
+                    con.execute(f"drop type if exists raw.{name}_{self.key}")
+        first, last, cells = con.execute(
+            f"select min(rowid), max(rowid), count(*) from {scratch}"
+        ).fetchone()
+        if cells != self.rows or (cells and last - first + 1 != cells):
+            raise RuntimeError(
+                f"{self.source_file}: scratch rows {first}..{last} ({cells}) are not one run "
+                f"of the file's {self.rows} rows"
+            )
+        self.first_rowid = first
+
+    def insert_rows(self, con, table: str, load_id: str, loaded_at) -> int:
+        """Land the file's dictionaries and cells in the compact OD tables (the caller holds
+        the transaction; `prepare` has written the cells to the scratch table)."""
+        if table != "od_flows":
+            raise IngestError(f"od_flows_csv_bulk lands raw.od_flows, not raw.{table}")
+        key = self.key
+        for name, frame in self.enums.dictionaries(key, self, load_id, loaded_at).items():
+            con.register("bulk_frame", frame)
+            con.execute(f"insert into raw.{name} select * from bulk_frame")
+            con.unregister("bulk_frame")
+        con.execute(f"""
+            insert into raw.od_flow_cells
+            select {key}, (rowid - {self.first_rowid} + 2)::integer, 1, period_key, origin_key,
+                   destination_key, measure_key, value, value_key
+            from raw.bulk_landing_{key}
+        """)
         return self.rows
+
+    def cleanup(self, con) -> None:
+        if hasattr(self, "key"):
+            con.execute(f"drop table if exists raw.bulk_landing_{self.key}")
 
     def _cells_sql(self, key: int, enums: _Enums) -> str:
         c = self.columns

@@ -177,8 +177,12 @@ def write_file(
         )
         con.execute("commit")
         return LoadResult(entry.id, source_file, "failed", 0, str(exc))
-    con.execute("begin")
+    began = False
     try:
+        if hasattr(frame, "prepare"):  # a bulk landing: its scratch table, before the txn
+            frame.prepare(con)
+        con.execute("begin")
+        began = True
         if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/bulk_od.py)
             raw_store.replace_file_rows(con, entry.table, source_file, frame.no_rows())
             frame.insert_rows(con, entry.table, load_id, loaded_at)  # DuckDB, same transaction
@@ -191,8 +195,12 @@ def write_file(
         )  # fmt: skip
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        if began:
+            con.execute("rollback")
         raise
+    finally:
+        if hasattr(frame, "cleanup"):
+            frame.cleanup(con)
     return LoadResult(entry.id, source_file, "loaded", len(frame))
 
 

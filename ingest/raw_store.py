@@ -219,7 +219,23 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         con.execute(DDL)
         _migrate_wide_od_flows(con)
         con.execute(OD_DDL)
+        _drop_scratch(con)
     return con
+
+
+def _drop_scratch(con) -> None:
+    """Scratch tables and types a bulk landing left behind when its process was killed (the
+    refresh lock guarantees no landing is running now)."""
+    for (table,) in con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'raw' "
+        "and table_name like 'bulk\\_landing\\_%' escape '\\'"
+    ).fetchall():
+        con.execute(f'drop table raw."{table}"')
+    for (name,) in con.execute(
+        "select distinct type_name from duckdb_types() where schema_name = 'raw' "
+        "and type_name like 'bulk\\_%' escape '\\'"
+    ).fetchall():
+        con.execute(f'drop type raw."{name}"')
 
 
 def _migrate_wide_od_flows(con) -> None:

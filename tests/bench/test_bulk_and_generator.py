@@ -176,3 +176,27 @@ def test_synthetic_file_lands_through_the_bulk_path_and_matches_the_floor(tmp_pa
         tuple(map(float, r[2:])) for r in landed_balances
     ]
     assert [(int(r[0]), r[1]) for r in floor] == [(r[0], r[1]) for r in landed_balances]
+
+
+def test_a_bulk_landing_that_fails_after_its_scratch_table_keeps_the_previous_cells(
+    od_dir, monkeypatch
+):
+    from ingest.bulk_od import BulkODLanding
+
+    con = raw_store.connect(":memory:")
+    land_originals(con, od_entries("od_flows_csv_bulk"), od_dir)
+    before = landed(con)
+    path = od_dir / OD  # a new version of the file, which fails while its cells are copied
+    path.write_text(path.read_text(encoding="utf-8").replace("36729", "36730"), encoding="utf-8")
+
+    def fail(self, *args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(BulkODLanding, "insert_rows", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        land_originals(con, od_entries("od_flows_csv_bulk"), od_dir)
+    assert landed(con) == before
+    leftovers = con.execute(
+        "select count(*) from duckdb_tables() where table_name like 'bulk_landing%'"
+    ).fetchone()[0]
+    assert leftovers == 0
