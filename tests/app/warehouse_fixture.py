@@ -28,6 +28,7 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 YEARS = tuple(range(2015, 2024))
+OD_SOURCE_FILE = "Diar299__kz-migration/Internal_migration.csv"
 
 # 2022 population, thousands (order of magnitude of BNS figures), and yearly growth
 POPULATION_2022 = {
@@ -133,7 +134,8 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
     for frame in ("kz20", "kz17", "kz16"):
         m = to_frame[frame]
         df = od20.assign(o=od20["origin"].map(m), d=od20["destination"].map(m))
-        df = df[df["o"] != df["d"]].groupby(["year", "o", "d"], as_index=False)["persons"].sum()
+        df = df[df["o"] != df["d"]].groupby(["year", "o", "d"], as_index=False)
+        df = df.agg(persons=("persons", "sum"), cells=("persons", "size"))
         flows.append(
             pd.DataFrame(
                 {
@@ -145,11 +147,22 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
                     "source_id": "diar_od_flows",
                     "quality_flag": "ok",
                     "quality_note": None,
-                    "lineage_observation_ids": [["obs-od"]] * len(df),
+                    "lineage_source_files": [[OD_SOURCE_FILE]] * len(df),
+                    "lineage_raw_cells": df["cells"].astype("int64"),
                 }
             )
         )
     fct_flows = pd.concat(flows, ignore_index=True)
+    # raw cells behind a unit's interregional balance: those of the flows it is an end of
+    ends = pd.concat(
+        [
+            fct_flows.rename(columns={end: "unit"})[
+                ["region_frame", "unit", "year", "lineage_raw_cells"]
+            ]
+            for end in ("origin_region_code", "destination_region_code")
+        ]
+    )
+    cells = ends.groupby(["region_frame", "unit", "year"])["lineage_raw_cells"].sum().to_dict()
 
     # -- balances ---------------------------------------------------------------------------
     def unit_population(frame: str, unit: str, year: int) -> int:
@@ -160,6 +173,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
 
     def add_balance(frame, unit, year, scope, a, d, net, source, flag=None, note=None):
         pop = unit_population(frame, unit, year)
+        od = scope == "interregional"  # only these rows carry the raw.od_flows lineage key
         per = lambda v: None if v is None else round(1000 * v / pop, 4)  # noqa: E731
         bal_rows.append(
             {
@@ -183,6 +197,8 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
                 "quality_flag": flag or "ok",
                 "quality_note": note,
                 "lineage_observation_ids": [f"obs-{frame}-{unit}-{year}-{scope}"],
+                "lineage_od_source_files": [OD_SOURCE_FILE] if od else None,
+                "lineage_od_cells": cells.get((frame, unit, year)) if od else None,
             }
         )
 
@@ -227,6 +243,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
                             flag)  # fmt: skip
     balance = pd.DataFrame(bal_rows)
     balance["year"] = balance["year"].astype("int32")
+    balance["lineage_od_cells"] = balance["lineage_od_cells"].astype("Int64")  # bigint, NULLs
     for c in ("arrivals", "departures", "net_migration", "population"):
         balance[c] = balance[c].astype(float)  # doubles, as the marts declare them
 

@@ -283,17 +283,92 @@ def test_frames_and_years(con):
     assert finer_frame_totals == 0
 
 
+# The lineage recipes of the marts' docs (models/marts/migration/_migration__marts.yml): raw
+# cells of the row's source files, year and scope whose ends lie in the row's units of its frame.
+RAW_OD_CELLS_IN_FRAME = (
+    "select r.source_file, r.row_number, r.value, o.frame_region_code, d.frame_region_code "
+    "from raw.od_flows r "
+    "join marts.region_frame_map o on o.region_frame = $frame and o.region_code = r.origin_code "
+    "join marts.region_frame_map d "
+    "on d.region_frame = $frame and d.region_code = r.destination_code "
+    "where list_contains($files::varchar[], r.source_file) and r.year = $year "
+    "and r.flow_scope = 'interregional' and r.value is not null "
+)
+
+
+def flow_row(con, year: int, frame: str, origin: str, destination: str) -> dict:
+    cur = con.execute(
+        "select * from marts.fct_migration_flows where year = ? and region_frame = ? "
+        "and origin_region_code = ? and destination_region_code = ?",
+        [year, frame, origin, destination],
+    )
+    rows = cur.fetchall()
+    assert len(rows) == 1, (year, frame, origin, destination, rows)
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+
+
 def test_lineage_leads_back_to_the_published_rows(con, public_copies):
-    row = balance_row(con, TURKESTAN, 2015, "interregional", "kz20")
-    raw = con.execute(
-        "select source_file, row_number, value, origin_code, destination_code from raw.od_flows "
-        "where observation_id in (select unnest(?::varchar[]))",
-        [row["lineage_observation_ids"]],
-    ).fetchall()
-    assert sum(v for *_, v, o, d in raw if d == TURKESTAN) == row["arrivals"]
-    assert sum(v for *_, v, o, d in raw if o == TURKESTAN) == row["departures"]
     with open(public_copies / OD_FILE, encoding="utf-8") as f:
         lines = list(csv.reader(f))
-    for source_file, row_number, value, *_ in raw:
-        assert source_file == OD_FILE
-        assert float(lines[row_number - 1][3]) == value  # row_number is 1-based, header = 1
+
+    def assert_as_published(cells) -> None:
+        assert cells
+        for source_file, row_number, value, *_ in cells:
+            assert source_file == OD_FILE
+            assert float(lines[row_number - 1][3]) == value  # row_number is 1-based, header = 1
+
+    # balances: the cells with exactly one end in the unit (kz16 South Kazakhstan merges
+    # Turkestan and Shymkent: the flows between them are not behind its figures)
+    for code, frame in ((TURKESTAN, "kz20"), (SOUTH_KAZAKHSTAN, "kz16")):
+        row = balance_row(con, code, 2015, "interregional", frame)
+        assert row["lineage_od_source_files"] == [OD_FILE]
+        cells = con.execute(
+            RAW_OD_CELLS_IN_FRAME
+            + "and (o.frame_region_code = $unit) <> (d.frame_region_code = $unit)",
+            {"frame": frame, "files": row["lineage_od_source_files"], "year": 2015, "unit": code},
+        ).fetchall()
+        assert sum(v for *_, v, o, d in cells if d == code) == row["arrivals"]
+        assert sum(v for *_, v, o, d in cells if o == code) == row["departures"]
+        assert len(cells) == row["lineage_od_cells"]
+        assert_as_published(cells)
+        # the observation ids of an interregional row are the population's only
+        population_ids = scalar(
+            con,
+            "select count(*) from raw.observations where observation_id in "
+            "(select unnest(?::varchar[])) and measure like 'population%'",
+            [row["lineage_observation_ids"]],
+        )
+        assert population_ids == len(row["lineage_observation_ids"])
+    # internal and total rows carry no origin-destination lineage
+    total = balance_row(con, ASTANA, 2023, "total", "kz20")
+    assert total["lineage_od_source_files"] is None and total["lineage_od_cells"] is None
+    assert total["lineage_observation_ids"]
+
+    # a kz20 flow: the published cells of its own region pair
+    flow = flow_row(con, 2023, "kz20", ASTANA, ALMATY_REGION)
+    cells = con.execute(
+        "select source_file, row_number, value from raw.od_flows "
+        "where source_file in (select unnest(?::varchar[])) and year = ? and origin_code = ? "
+        "and destination_code = ? and flow_scope = 'interregional' and value is not null",
+        [flow["lineage_source_files"], 2023, ASTANA, ALMATY_REGION],
+    ).fetchall()
+    assert sum(v for *_, v in cells) == flow["persons"]
+    assert len(cells) == flow["lineage_raw_cells"] == 1
+    assert_as_published(cells)
+
+    # a merged kz17 flow: East Kazakhstan (+ Abai) -> Astana, through the frame map
+    flow = flow_row(con, 2021, "kz17", EAST_KAZAKHSTAN, ASTANA)
+    cells = con.execute(
+        RAW_OD_CELLS_IN_FRAME + "and o.frame_region_code = $origin "
+        "and d.frame_region_code = $destination",
+        {
+            "frame": "kz17",
+            "files": flow["lineage_source_files"],
+            "year": 2021,
+            "origin": EAST_KAZAKHSTAN,
+            "destination": ASTANA,
+        },
+    ).fetchall()
+    assert sum(v for *_, v, o, d in cells) == flow["persons"]
+    assert len(cells) == flow["lineage_raw_cells"] == 2  # East Kazakhstan's and Abai's
+    assert_as_published(cells)

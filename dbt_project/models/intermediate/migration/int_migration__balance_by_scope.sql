@@ -2,7 +2,8 @@
 -- migration of each scope before population and checks are joined: interregional from the
 -- origin-destination matrix (all three frames), internal from kanat_internal_migration, total
 -- from the three total-balance sources by precedence. Scopes are never mixed: each row holds
--- the figures of one scope from one source family.
+-- the figures of one scope from one source family. Lineage: raw.observations ids for internal
+-- and total rows; for interregional rows a key into raw.od_flows (source files, cell count).
 with
 
 interregional as (
@@ -36,7 +37,9 @@ all_scopes as (
         source_id,
         base_flag,
         base_note,
-        lineage_observation_ids
+        []::varchar[] as lineage_observation_ids,
+        lineage_od_source_files,
+        lineage_od_cells
     from interregional
 
     union all
@@ -52,7 +55,9 @@ all_scopes as (
         source_id,
         base_flag,
         base_note,
-        lineage_observation_ids
+        lineage_observation_ids,
+        null::varchar[] as lineage_od_source_files,
+        null::bigint as lineage_od_cells
     from internal
 
     union all
@@ -68,7 +73,9 @@ all_scopes as (
         source_id,
         base_flag,
         base_note,
-        lineage_observation_ids
+        lineage_observation_ids,
+        null::varchar[] as lineage_od_source_files,
+        null::bigint as lineage_od_cells
     from total
 
 )

@@ -1,6 +1,8 @@
 -- One row per (region_frame, region_code, year): interregional arrivals, departures and net
 -- migration of every unit of every frame, summed from the origin-destination flows of that
 -- frame (flows inside a merged unit already dropped, so arrivals and departures are exact).
+-- Lineage is a key: the raw cells of the source files whose origin or destination (not both)
+-- lies in the unit of the frame, in the year; lineage_od_cells counts them.
 with
 
 flows as (
@@ -39,7 +41,8 @@ flow_ends as (
         destination_region_code as region_code,
         persons as arrivals,
         0 as departures,
-        lineage_observation_ids
+        published_cells,
+        lineage_source_files
     from flows
 
     union all
@@ -50,7 +53,8 @@ flow_ends as (
         origin_region_code as region_code,
         0 as arrivals,
         persons as departures,
-        lineage_observation_ids
+        published_cells,
+        lineage_source_files
     from flows
 
 ),
@@ -63,7 +67,8 @@ balances as (
         year,
         sum(arrivals) as arrivals,
         sum(departures) as departures,
-        list_sort(list_distinct(flatten(list(lineage_observation_ids)))) as lineage_observation_ids
+        sum(published_cells)::bigint as lineage_od_cells,
+        list_sort(list_distinct(flatten(list(lineage_source_files)))) as lineage_od_source_files
     from flow_ends
     group by all
 
@@ -91,7 +96,8 @@ select
                 || case when frame_units.parts > 1 then '; units merged, flows between their parts dropped' else '' end
         when frame_units.parts > 1 then 'units merged from the 20-unit matrix, flows between their parts dropped'
     end as base_note,
-    balances.lineage_observation_ids
+    balances.lineage_od_source_files,
+    balances.lineage_od_cells
 from balances
 inner join frames
     on balances.region_frame = frames.region_frame

@@ -1,5 +1,7 @@
 -- One row per (region_code, year, flow_scope, region_frame): arrivals, departures, net
 -- migration, population and rates per 1,000 of each scope in each frame where derivable.
+-- Lineage: raw.observations ids (internal and total figures, population); interregional
+-- figures by key into raw.od_flows (lineage_od_source_files, lineage_od_cells).
 with
 
 balances as (
@@ -91,5 +93,7 @@ select
     ), '')::varchar as quality_note,
     list_concat(
         lineage_observation_ids, coalesce(population_lineage_observation_ids, [])
-    )::varchar[] as lineage_observation_ids
+    )::varchar[] as lineage_observation_ids,
+    lineage_od_source_files::varchar[] as lineage_od_source_files,
+    lineage_od_cells::bigint as lineage_od_cells
 from rates

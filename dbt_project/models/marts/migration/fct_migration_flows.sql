@@ -1,5 +1,7 @@
 -- One row per (year, region_frame, origin_region_code, destination_region_code): interregional
--- migration flows of the origin-destination matrix in every region frame.
+-- migration flows of the origin-destination matrix in every region frame. Lineage is a key:
+-- (lineage_source_files, year, origin and destination through marts.region_frame_map) selects
+-- the lineage_raw_cells cells of raw.od_flows summed into persons.
 with
 
 flows as (
@@ -63,5 +65,6 @@ select
         case when origin_check_note is not null then 'origin: ' || origin_check_note end,
         case when destination_check_note is not null then 'destination: ' || destination_check_note end
     ), '')::varchar as quality_note,
-    lineage_observation_ids::varchar[] as lineage_observation_ids
+    lineage_source_files::varchar[] as lineage_source_files,
+    published_cells::bigint as lineage_raw_cells
 from flagged_flows
