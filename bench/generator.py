@@ -16,8 +16,11 @@ Raw keeps the district codes as written (`origin_as_written`); `origin_code` is 
 Rows. Row `i` (0-based, in file order) is the flow of district pair `i mod P` (P = 224 * 223
 ordered pairs), then year (2015-2024), month, sex, age group (17 five-year groups), fastest first,
 so every size covers every pair and, from 1 M rows on, every year. `N` is a deterministic hash of
-(`seed`, `i`): mostly small counts, larger inside a region. The same seed and size give a
-byte-identical file (for a given DuckDB version: DuckDB's `hash` draws the numbers).
+(`seed`, `i`), mostly 0 as in real district tables by month, sex and age: about 0.1 persons a
+cell between regions (at 10^8 rows ~25 arrivals per 1,000 inhabitants a year, the order of the
+real rates; a first draw of ~6 a cell gave more arrivals than inhabitants and the gates rightly
+refused to publish it), more inside a region. The same seed and size give a byte-identical file
+(for a given DuckDB version: DuckDB's `hash` draws the numbers).
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ def generate_sql(rows: int, seed: int) -> str:
             destination as region_immigr,
             {sexes}[s + 1] as sex,
             {ages}[a + 1] as age_group,
-            floor(u * u * u * (case when origin[1:2] = destination[1:2] then 120 else 25 end))::int
+            floor(pow(u, 40) * (case when origin[1:2] = destination[1:2] then 30 else 6 end))::int
                 as "N"
         from named
     """
