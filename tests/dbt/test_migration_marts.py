@@ -95,15 +95,20 @@ def scalar(con, sql: str, params: list | None = None):
     return con.execute(sql, params or []).fetchone()[0]
 
 
+def one_row(con, sql: str, params: list) -> dict:
+    cur = con.execute(sql, params)
+    rows = cur.fetchall()
+    assert len(rows) == 1, (params, rows)
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
+
+
 def balance_row(con, region_code: str, year: int, scope: str, frame: str) -> dict:
-    cur = con.execute(
+    return one_row(
+        con,
         "select * from marts.fct_migration_balance where region_code = ? and year = ? "
         "and flow_scope = ? and region_frame = ?",
         [region_code, year, scope, frame],
     )
-    rows = cur.fetchall()
-    assert len(rows) == 1, (region_code, year, scope, frame, rows)
-    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
 
 
 # --- interregional: 2015 Turkestan (kz20) and South Kazakhstan (kz16) --------------------------
@@ -297,14 +302,12 @@ RAW_OD_CELLS_IN_FRAME = (
 
 
 def flow_row(con, year: int, frame: str, origin: str, destination: str) -> dict:
-    cur = con.execute(
+    return one_row(
+        con,
         "select * from marts.fct_migration_flows where year = ? and region_frame = ? "
         "and origin_region_code = ? and destination_region_code = ?",
         [year, frame, origin, destination],
     )
-    rows = cur.fetchall()
-    assert len(rows) == 1, (year, frame, origin, destination, rows)
-    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))
 
 
 def test_lineage_leads_back_to_the_published_rows(con, public_copies):
