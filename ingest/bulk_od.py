@@ -48,9 +48,9 @@ from ingest.regions import RegionResolver, region_codes
 if TYPE_CHECKING:  # imported when a file is judged: importing the parsers stays cheap
     import pandas as pd
 
-# The canonical text of an integer: parsed in SQL and not stored (raw.od_flows prints it back);
-# every other text ("007", "1 234", "-") is judged by parse_number and kept as written.
-_PLAIN_INTEGER = "0|[1-9][0-9]{0,14}"
+# Plain integer texts (raw_store.PLAIN_INTEGER_PATTERN) are parsed in SQL and not stored; every
+# other text ("007", "1 234", "-") is judged by parse_number and kept as written.
+_PLAIN_INTEGER = raw_store.PLAIN_INTEGER_PATTERN
 _KATO = re.compile(r"\d{9}")
 
 

@@ -45,10 +45,13 @@ VALUE_COLUMNS = """
     value_flag       varchar   -- empty | symbol_dash | symbol_ellipsis | symbol_confidential
 """
 
-# A value text the cell's value reproduces exactly: not stored (see the module docstring).
+# The canonical text of a non-negative integer ("0", "87"; not "007", "1 234", "-5"): the one
+# value text an OD cell does not store, because raw.od_flows prints it back from the value.
+# Both landing paths use it (ingest/bulk_od.py matches it in SQL before parsing).
+PLAIN_INTEGER_PATTERN = "0|[1-9][0-9]{0,14}"
 PLAIN_INTEGER_SQL = (
-    "value_flag is null and value is not null and value = round(value) "
-    "and abs(value) < 1e15 and value_text = value::bigint::varchar"
+    f"value_flag is null and regexp_full_match(value_text, '{PLAIN_INTEGER_PATTERN}') "
+    "and value = try_cast(value_text as double)"
 )
 
 OD_DDL = """
