@@ -1,20 +1,28 @@
 """DuckDB-native landing of origin-destination CSV files (parser key `od_flows_csv_bulk`).
 
 The Python path (`od_flows_csv` + `loader.cells_to_frame`) builds one object per cell: right for
-the real 3,040-row matrix, far too slow for district-level files of 10^8 rows. This path reads the
-file with DuckDB twice and never holds its rows in Python:
+the real 3,040-row matrix, far too slow for district-level files of 10^8 rows. This path never
+holds the file's rows in Python and, as a rule, reads the file with DuckDB once:
 
-1. plan (before any write): one grouped scan collects what needs judging — the distinct
-   (year, region name) pairs, months, breakdown combinations and every value text that is not a
-   plain integer — and the row count. Python judges those few distinct values with the very
-   functions the row-by-row path uses (`as_year`, `RegionResolver.resolve`, `parse_number`,
-   `SourceEntry.mapping_for`), so both paths accept, reject and land exactly the same things.
-   Any problem raises the same IngestError, naming file, row and column, before anything is
-   written (the loader then records the file as failed and keeps its previous rows).
-2. insert (inside the loader's transaction): the judged values become the file's dictionaries
-   in the compact OD tables (ingest/raw_store.py), and one scan of the file writes every cell as
-   integer keys (ENUM casts, no joins), with its row number; `raw.od_flows` shows it as
-   published. Nothing per file is repeated per cell.
+1. plan (`plan_landing`, before any write): the header is checked and a few evenly spaced
+   windows of the file are read to collect *candidate* texts for each dictionary column (years,
+   months, places, breakdowns, odd value texts), plus every plausible year and month number.
+   Candidates are only a guess at the file's vocabulary: nothing is judged or landed from them.
+2. land (`prepare`): one scan writes every cell to a scratch table as integer keys (`try_cast`
+   to ENUM types of the candidates: a dictionary look-up, no joins) in file order, committed on
+   its own. A text that is not a candidate gets a NULL key.
+3. check: one scan of the scratch table counts NULL keys and collects, as bitmaps, the keys that
+   occur. Only texts that occur are judged, by the very functions the row-by-row path uses
+   (`as_year`, `RegionResolver.resolve`, `parse_number`, `SourceEntry.mapping_for`), so both
+   paths accept, reject and land exactly the same things; a problem raises the same IngestError,
+   naming file, row and column (the loader then records the file as failed and keeps its
+   previous rows; the scratch table is dropped).
+   If any key is NULL (a text the windows missed), the landing falls back to the exact plan: one
+   grouped scan of the file collects every distinct text, and step 2 runs again with those.
+   Correctness never depends on the windows; only the number of scans does.
+4. insert (inside the loader's transaction): the judged texts become the file's dictionaries in
+   the compact OD tables (ingest/raw_store.py) and the scratch table becomes the file's cells
+   table. Nothing per file is repeated per cell.
 
 Layout: the registry's `columns` as for `od_flows_csv` (year, origin, destination, value), plus
 optional `month` (a column of month numbers 1-12: periods become `YYYY-MM`) and `breakdowns`, a
@@ -53,6 +61,17 @@ if TYPE_CHECKING:  # imported when a file is judged: importing the parsers stays
 _PLAIN_INTEGER = raw_store.PLAIN_INTEGER_PATTERN
 _KATO = re.compile(r"\d{9}")
 
+# Candidate windows: 64 x 128 KiB spread over the file (the whole file when it is smaller).
+SAMPLE_WINDOWS = 64
+SAMPLE_WINDOW_BYTES = 1 << 17
+# Texts every file may hold whatever the windows saw: years and month numbers as BNS writes
+# them, and the publisher's symbols (ingest/numbers.py).
+_YEAR_CANDIDATES = [str(y) for y in range(1990, 2101)]
+_MONTH_CANDIDATES = [str(m) for m in range(1, 13)] + [f"{m:02d}" for m in range(1, 10)]
+_SYMBOL_CANDIDATES = ["-", "–", "—", "...", "…", "x", "X", "*"]
+# The ENUM types of one landing, in the order of the scratch table's key columns.
+_TYPES = ("bulk_years", "bulk_months", "bulk_names", "bulk_breakdowns", "bulk_value_texts")
+
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
@@ -64,7 +83,7 @@ def _ident(name: str) -> str:
 
 @dataclass
 class BulkODLanding:
-    """A judged file, ready to insert. `rows` is its number of data rows."""
+    """A planned file. `prepare` lands and judges it; `rows` is then its number of data rows."""
 
     path: Path
     source_id: str
@@ -74,12 +93,14 @@ class BulkODLanding:
     columns: dict[str, Any]
     delimiter: str
     encoding: str
-    rows: int
-    names: pd.DataFrame  # year_text, name, year, code
-    periods: pd.DataFrame  # year_text, month_text, period_as_written, period, period_type
-    measures: pd.DataFrame  # bd_key, measure_as_written, sex, age_group, measure, unit, flow_scope
-    odd_values: pd.DataFrame  # value_text, value, value_flag
+    entry: Any  # the registry's SourceEntry
+    resolver: RegionResolver
+    candidates: dict[str, list[str]]  # ENUM type -> sorted candidate texts
     settings: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    # set by `prepare`: how the dictionaries were found ("windows" or "exact plan")
+    dictionaries_from: str | None = None
+    judged: _Judged | None = None
 
     def __len__(self) -> int:
         return self.rows
@@ -90,74 +111,123 @@ class BulkODLanding:
 
         return pd.DataFrame()
 
-    def prepare(self, con) -> None:
-        """Write the file's cells, as integer keys in file order, to a scratch table, committed
-        on its own before the loader's transaction (`insert_rows` copies it from there: ~2x
-        faster than from uncommitted rows); `cleanup` drops it, whatever happened.
+    @property
+    def scan(self) -> str:
+        return _read_csv(self.path, self.header, self.delimiter, self.encoding)
 
-        Each cell's keys come from ENUM casts of its texts (a dictionary look-up, far cheaper
-        than joins). Row numbers are not computed here: a window `row_number() over ()` runs
-        single-threaded (twice the time); the scratch table's row ids are the file's order
-        (`preserve_insertion_order`) and are checked to be one contiguous run.
-        """
+    def prepare(self, con) -> None:
+        """Land the cells in a scratch table committed on its own (before the loader's
+        transaction), check every key, and judge the texts that occur. Raises IngestError for a
+        file the row-by-row path would refuse; `cleanup` drops the scratch table whatever
+        happened."""
         self.key = raw_store.next_od_file_key(con)
-        self.enums = _Enums(self)
-        scratch = f"raw.bulk_landing_{self.key}"
-        with _settings(con, self.settings | {"preserve_insertion_order": "true"}):
+        quiet = {"preserve_insertion_order": "true", "enable_progress_bar": "false"}
+        with _settings(con, self.settings | quiet):
             try:
-                for name, values in self.enums.types.items():
-                    if values:  # an empty ENUM is not valid; `code` never casts to it
-                        literals = ", ".join(_quote(v) for v in values)
-                        con.execute(f"create type raw.{name}_{self.key} as enum ({literals})")
-                con.execute(f"create table {scratch} as {self._cells_sql(self.key, self.enums)}")
-            finally:
-                for name in self.enums.types:
-                    con.execute(f"drop type if exists raw.{name}_{self.key}")
-        first, last, cells = con.execute(
-            f"select min(rowid), max(rowid), count(*) from {scratch}"
-        ).fetchone()
-        if cells != self.rows or (cells and last - first + 1 != cells):
+                found = self._land(con, self.candidates)
+                self.dictionaries_from = "windows"
+                if found.misses:
+                    # a text the windows did not see: find every distinct text, land again
+                    con.execute(f"drop table {self.scratch}")
+                    exact = _groups_types(_plan_groups(con, self.scan, self.columns), self.columns)
+                    found = self._land(con, exact)
+                    self.dictionaries_from = "exact plan"
+                    if found.misses:
+                        raise RuntimeError(f"{self.source_file}: keys missing after the exact plan")
+            except duckdb.Error as exc:
+                raise LayoutDriftError(
+                    f"could not read the file as CSV: {str(exc).splitlines()[0]}",
+                    file=self.source_file,
+                ) from None
+            self.rows = found.rows
+            first_row = _FirstRow(con, self.scan, self.columns, self.path.name)
+            self.judged = _judge(self, found.groups(), first_row)
+            odd = self.judged.odd_values
+            if len(odd):  # the parsed values of the odd texts, by their ENUM order
+                parsed = dict(zip(odd["value_text"], odd["value"], strict=True))
+                items = (
+                    "NULL" if parsed.get(t) is None or parsed[t] != parsed[t] else repr(parsed[t])
+                    for t in self.enums.types["bulk_value_texts"]
+                )
+                values = f"[{', '.join(items)}]::double[]"
+                con.execute(
+                    f"update {self.scratch} set value = list_extract({values}, value_key) "
+                    "where value_key is not null"
+                )
+
+    @property
+    def scratch(self) -> str:
+        return f"raw.bulk_landing_{self.key}"
+
+    def _land(self, con, types: dict[str, list[str]]) -> _Found:
+        """One scan of the file into the scratch table, keys cast from `types` (NULL: not in
+        them); then one scan of the scratch table for its row ids, NULL keys and key bitmaps.
+
+        Row numbers are not computed here: a window `row_number() over ()` runs single-threaded
+        (twice the time); the scratch table's row ids are the file's order
+        (`preserve_insertion_order`) and are checked to start at 0 and form one run."""
+        self.enums = _Enums(types)
+        try:
+            for name, values in types.items():
+                literals = ", ".join(_quote(v) for v in values)
+                con.execute(f"create type raw.{name}_{self.key} as enum ({literals})")
+            con.execute(f"create table {self.scratch} as {self._cells_sql()}")
+        finally:
+            for name in types:
+                con.execute(f"drop type if exists raw.{name}_{self.key}")
+        n = {name: len(values) for name, values in types.items()}
+        ny, nm, nn = n["bulk_years"], n["bulk_months"], n["bulk_names"]
+        maxima = {
+            "period_key": ny * nm, "origin_key": ny * nn, "destination_key": ny * nn,
+            "measure_key": n["bulk_breakdowns"], "value_key": n["bulk_value_texts"],
+        }  # fmt: skip
+        row = con.execute(f"""
+            select count(*), min(rowid), max(rowid),
+                   count(*) filter (where period_key is null or origin_key is null
+                                    or destination_key is null or measure_key is null
+                                    or (value is null and value_key is null)),
+                   {", ".join(f"bitstring_agg({c}, 1, {m})::varchar" for c, m in maxima.items())}
+            from {self.scratch}
+        """).fetchone()
+        rows, first, last, misses, *bitmaps = row
+        if rows and (first != 0 or last - first + 1 != rows):
             raise RuntimeError(
-                f"{self.source_file}: scratch rows {first}..{last} ({cells}) are not one run "
-                f"of the file's {self.rows} rows"
+                f"{self.source_file}: scratch rows {first}..{last} ({rows}) are not one run from 0"
             )
-        self.first_rowid = first
+        occurring = {
+            column: [i + 1 for i, bit in enumerate(bits or "") if bit == "1"]
+            for column, bits in zip(maxima, bitmaps, strict=True)
+        }
+        return _Found(rows, misses, occurring, self.enums)
 
     def insert_rows(self, con, table: str, load_id: str, loaded_at) -> int:
-        """Land the file's dictionaries and cells in the compact OD tables (the caller holds
-        the transaction; `prepare` has written the cells to the scratch table)."""
+        """Land the file's dictionaries and adopt its cells table (the caller holds the
+        transaction; `prepare` has written and judged the cells)."""
         if table != "od_flows":
             raise IngestError(f"od_flows_csv_bulk lands raw.od_flows, not raw.{table}")
-        key = self.key
-        for name, frame in self.enums.dictionaries(key, self, load_id, loaded_at).items():
+        for name, frame in self.enums.dictionaries(self.key, self, load_id, loaded_at).items():
             con.register("bulk_frame", frame)
             con.execute(f"insert into raw.{name} select * from bulk_frame")
             con.unregister("bulk_frame")
-        con.execute(f"""
-            insert into raw.od_flow_cells
-            select {key}, (rowid - {self.first_rowid} + 2)::integer, 1, period_key, origin_key,
-                   destination_key, measure_key, value, value_key
-            from raw.bulk_landing_{key}
-        """)
+        raw_store.adopt_bulk_cells(con, self.key, self.scratch)
         return self.rows
 
     def cleanup(self, con) -> None:
         if hasattr(self, "key"):
-            con.execute(f"drop table if exists raw.bulk_landing_{self.key}")
+            con.execute(f"drop table if exists {self.scratch}")
 
-    def _cells_sql(self, key: int, enums: _Enums) -> str:
-        c = self.columns
+    def _cells_sql(self) -> str:
+        c, key, enums = self.columns, self.key, self.enums
         month = f"coalesce({_ident(c['month'])}, '')" if c.get("month") else "''"
 
         def code(expr: str, enum: str) -> str:
-            if not enums.types[enum]:  # no such text in the file (an empty ENUM is not valid)
-                return "null::integer"
-            return f"enum_code(({expr})::raw.{enum}_{key})::integer"
+            return f"enum_code(try_cast({expr} as raw.{enum}_{key}))::integer"
 
         year = code(f"coalesce({_ident(c['year'])}, '')", "bulk_years")
         value = f"coalesce({_ident(c['value'])}, '')"
         names = len(enums.types["bulk_names"])
         months = len(enums.types["bulk_months"])
+        # an odd value text keeps its key; its parsed value is filled in once it is judged
         return f"""
             select
                 {year} * {months} + {code(month, "bulk_months")} + 1 as period_key,
@@ -168,13 +238,54 @@ class BulkODLanding:
                     + 1 as destination_key,
                 {code(_breakdown_key(c), "bulk_breakdowns")} + 1 as measure_key,
                 case when regexp_full_match({value}, '{_PLAIN_INTEGER}') then {value}::double
-                     else list_extract({enums.odd_values_sql()},
-                                       {code(value, "bulk_value_texts")} + 1)
                 end as value,
                 case when not regexp_full_match({value}, '{_PLAIN_INTEGER}')
                      then {code(value, "bulk_value_texts")} + 1 end as value_key
-            from {_read_csv(self.path, self.header, self.delimiter, self.encoding)}
+            from {self.scan}
         """
+
+
+@dataclass
+class _Judged:
+    names: pd.DataFrame  # year_text, name, year, code
+    periods: pd.DataFrame  # year_text, month_text, period_as_written, period, period_type, year
+    measures: pd.DataFrame  # bd_key, measure_as_written, sex, age_group, measure, unit, scope
+    odd_values: pd.DataFrame  # value_text, value, value_flag
+
+
+@dataclass
+class _Found:
+    """What one landing scan found: rows, rows with a NULL key, and the keys that occur."""
+
+    rows: int
+    misses: int
+    occurring: dict[str, list[int]]
+    enums: _Enums
+
+    def groups(self) -> list[tuple]:
+        """The occurring texts in the shape of the exact plan's grouping sets (`_plan_groups`)."""
+        t = self.enums.types
+        years, months, names = t["bulk_years"], t["bulk_months"], t["bulk_names"]
+        nm, nn = len(months), len(names)
+        out: list[tuple] = [(_ALL, None, None, None, None, None, None, self.rows)]
+        for k in self.occurring["period_key"]:
+            y, m = divmod(k - 1, nm)
+            out.append((_only("year_text", "month_text"), years[y], months[m], *[None] * 4, 0))
+        for k in self.occurring["origin_key"]:
+            y, p = divmod(k - 1, nn)
+            out.append((_only("year_text", "origin"), years[y], None, names[p], *[None] * 3, 0))
+        for k in self.occurring["destination_key"]:
+            y, p = divmod(k - 1, nn)
+            out.append(
+                (_only("year_text", "destination"), years[y], None, None, names[p], None, None, 0)
+            )
+        for k in self.occurring["measure_key"]:
+            bd = t["bulk_breakdowns"][k - 1]
+            out.append((_only("bd_key"), None, None, None, None, bd, None, 0))
+        for k in self.occurring["value_key"]:
+            text = t["bulk_value_texts"][k - 1]
+            out.append((_only("odd_value"), *[None] * 5, text, 0))
+        return out
 
 
 class _Enums:
@@ -182,50 +293,35 @@ class _Enums:
     dictionary rows keyed to match: place = year * names + name, period = year * months + month,
     measure = breakdown, value text = odd value (each 0-based in its ENUM, + 1)."""
 
-    def __init__(self, landing: BulkODLanding) -> None:
-        names, periods = landing.names, landing.periods
-        self.types = {
-            "bulk_years": sorted(set(names["year_text"]) | set(periods["year_text"])),
-            "bulk_names": sorted(set(names["name"])),
-            "bulk_months": sorted(set(periods["month_text"])),
-            "bulk_breakdowns": sorted(set(landing.measures["bd_key"])),
-            "bulk_value_texts": sorted(set(landing.odd_values["value_text"])),
-        }
-        self.index = {k: {v: i for i, v in enumerate(vs)} for k, vs in self.types.items()}
-        parsed = dict(
-            zip(landing.odd_values["value_text"], landing.odd_values["value"], strict=True)
-        )
-        self.odd_values = [parsed[t] for t in self.types["bulk_value_texts"]]
-
-    def odd_values_sql(self) -> str:
-        """The parsed values of the odd texts, in ENUM order, as a DuckDB list literal."""
-        items = ("NULL" if v is None or v != v else repr(float(v)) for v in self.odd_values)
-        return f"[{', '.join(items)}]::double[]"
+    def __init__(self, types: dict[str, list[str]]) -> None:
+        self.types = types
+        self.index = {k: {v: i for i, v in enumerate(vs)} for k, vs in types.items()}
 
     def dictionaries(self, key: int, landing: BulkODLanding, load_id: str, loaded_at) -> dict:
         import pandas as pd
 
+        judged = landing.judged
         years, names = self.index["bulk_years"], self.index["bulk_names"]
         months = self.index["bulk_months"]
         n_names, n_months = len(names), len(months)
         places = [
             (key, years[r.year_text] * n_names + names[r.name] + 1, r.year, r.name, r.code)
-            for r in landing.names.itertuples()
+            for r in judged.names.itertuples()
         ]
         periods = [
             (key, years[r.year_text] * n_months + months[r.month_text] + 1,
              r.period_as_written, r.period_type, r.year, r.period)
-            for r in landing.periods.itertuples()
+            for r in judged.periods.itertuples()
         ]  # fmt: skip
         measures = [
             (key, self.index["bulk_breakdowns"][r.bd_key] + 1, r.measure_as_written, r.sex,
              r.age_group, r.measure, r.unit, r.flow_scope)
-            for r in landing.measures.itertuples()
+            for r in judged.measures.itertuples()
         ]  # fmt: skip
         texts = [
             (key, self.index["bulk_value_texts"][r.value_text] + 1, r.value_text, r.value,
              r.value_flag)
-            for r in landing.odd_values.itertuples()
+            for r in judged.odd_values.itertuples()
         ]  # fmt: skip
         rows = {
             "od_flow_files": [(key, landing.source_id, landing.source_file, landing.sha,
@@ -308,9 +404,96 @@ def _settings_for(options: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def _window_rows(path: Path, width: int, delimiter: str, encoding: str) -> list[list[str]]:
+    """Rows of `width` fields read from evenly spaced windows of the file (the whole file when it
+    is small). For candidates only: a window that starts inside a quoted field may yield odd
+    rows, which only add candidates that no cell uses."""
+    size = path.stat().st_size
+    whole = size <= SAMPLE_WINDOWS * SAMPLE_WINDOW_BYTES
+    starts = [0] if whole else [size * i // SAMPLE_WINDOWS for i in range(SAMPLE_WINDOWS)]
+    rows: list[list[str]] = []
+    with open(path, "rb") as fh:
+        for start in starts:
+            fh.seek(start)
+            chunk = fh.read(size if whole else SAMPLE_WINDOW_BYTES)
+            lines = chunk.decode(encoding, errors="replace").splitlines()
+            # the first line is the header or cut by the window; so is the last, unless whole
+            lines = lines[1:] if whole else lines[1:-1]
+            for line in lines:
+                try:
+                    row = next(csv.reader([line], delimiter=delimiter), [])
+                except csv.Error:
+                    continue
+                if len(row) == width:
+                    rows.append(row)
+    return rows
+
+
+def _candidates(path: Path, header: list[str], cols: dict[str, Any], delimiter: str,
+                encoding: str) -> dict[str, list[str]]:  # fmt: skip
+    """Candidate texts of each ENUM type: what the windows saw, every plausible year and month
+    number, the publisher's symbols, and '' (a missing field) — sorted, so keys are stable."""
+    at = {name: header.index(name) for name in header}
+    rows = _window_rows(path, len(header), delimiter, encoding)
+    breakdowns = list(_breakdowns(cols).values())
+    values = {r[at[cols["value"]]] for r in rows}
+    found = {
+        "bulk_years": {r[at[cols["year"]]] for r in rows} | set(_YEAR_CANDIDATES),
+        "bulk_months": (
+            {r[at[cols["month"]]] for r in rows} | set(_MONTH_CANDIDATES)
+            if cols.get("month")
+            else set()
+        ),
+        "bulk_names": {r[at[cols["origin"]]] for r in rows}
+        | {r[at[cols["destination"]]] for r in rows},
+        "bulk_breakdowns": {"\x1f".join(r[at[b]] for b in breakdowns) for r in rows},
+        "bulk_value_texts": {v for v in values if not re.fullmatch(_PLAIN_INTEGER, v)}
+        | set(_SYMBOL_CANDIDATES),
+    }
+    return {name: sorted(found[name] | {""}) for name in _TYPES}
+
+
+def _plan_groups(con, scan: str, cols: dict[str, Any]) -> list[tuple]:
+    """The exact plan: one grouped scan of the file for every distinct text that needs judging
+    (year-place pairs, year-month pairs, breakdowns, odd value texts) and the row count."""
+    month = f"coalesce({_ident(cols['month'])}, '')" if cols.get("month") else "''"
+    return con.execute(f"""
+        with f as (
+            select
+                coalesce({_ident(cols["year"])}, '') as year_text,
+                {month} as month_text,
+                coalesce({_ident(cols["origin"])}, '') as origin,
+                coalesce({_ident(cols["destination"])}, '') as destination,
+                {_breakdown_key(cols)} as bd_key,
+                case when not regexp_full_match(coalesce({_ident(cols["value"])}, ''),
+                                                '{_PLAIN_INTEGER}')
+                     then coalesce({_ident(cols["value"])}, '') end as odd_value
+            from {scan}
+        )
+        select grouping(year_text, month_text, origin, destination, bd_key, odd_value) as g,
+               year_text, month_text, origin, destination, bd_key, odd_value, count(*) as n
+        from f
+        group by grouping sets ((year_text, origin), (year_text, destination),
+                                (year_text, month_text), (bd_key), (odd_value), ())
+    """).fetchall()
+
+
+def _groups_types(groups: list[tuple], cols: dict[str, Any]) -> dict[str, list[str]]:
+    """The ENUM types holding exactly the texts of the exact plan (and '', as the candidates)."""
+    texts: dict[str, set[str]] = {name: {""} for name in _TYPES}
+    for _g, year, month, origin, destination, bd, odd, _n in groups:
+        for name, text in (
+            ("bulk_years", year), ("bulk_months", month), ("bulk_names", origin),
+            ("bulk_names", destination), ("bulk_breakdowns", bd), ("bulk_value_texts", odd),
+        ):  # fmt: skip
+            if text is not None:
+                texts[name].add(text)
+    return {name: sorted(values) for name, values in texts.items()}
+
+
 class OdFlowsCsvBulk:
     """The parser registered as `od_flows_csv_bulk`: plans a DuckDB landing instead of yielding
-    cells (the loader calls `plan_landing`)."""
+    cells (the loader calls `plan_landing`, then the landing's `prepare`)."""
 
     def __call__(self, path: Path, options: dict[str, Any]):
         raise TypeError("od_flows_csv_bulk lands through DuckDB: use plan_landing")
@@ -338,52 +521,20 @@ class OdFlowsCsvBulk:
         duck_encoding = (
             "utf-8" if encoding.lower().replace("_", "-") in ("utf-8-sig", "utf8") else encoding
         )
-        settings = _settings_for(options)
-        scan = _read_csv(path, header, delimiter, duck_encoding)
-        month = f"coalesce({_ident(cols['month'])}, '')" if cols.get("month") else "''"
-        with duckdb.connect() as con, _settings(con, settings):
-            con.execute("set enable_progress_bar = false")
-            try:
-                groups = con.execute(f"""
-                    with f as (
-                        select
-                            coalesce({_ident(cols["year"])}, '') as year_text,
-                            {month} as month_text,
-                            coalesce({_ident(cols["origin"])}, '') as origin,
-                            coalesce({_ident(cols["destination"])}, '') as destination,
-                            {_breakdown_key(cols)} as bd_key,
-                            case when not regexp_full_match(coalesce({_ident(cols["value"])}, ''),
-                                                            '{_PLAIN_INTEGER}')
-                                 then coalesce({_ident(cols["value"])}, '') end as odd_value
-                        from {scan}
-                    )
-                    select grouping(year_text, month_text, origin, destination, bd_key, odd_value)
-                               as g,
-                           year_text, month_text, origin, destination, bd_key, odd_value,
-                           count(*) as n
-                    from f
-                    group by grouping sets ((year_text, origin), (year_text, destination),
-                                            (year_text, month_text), (bd_key), (odd_value), ())
-                """).fetchall()
-            except duckdb.Error as exc:
-                raise LayoutDriftError(
-                    f"could not read the file as CSV: {str(exc).splitlines()[0]}", file=source_file
-                ) from None
-            first_row = _FirstRow(con, scan, cols, path.name)
-            return _judge(
-                path,
-                entry,
-                source_file,
-                sha,
-                resolver,
-                header,
-                cols,
-                delimiter,
-                duck_encoding,
-                settings,
-                groups,
-                first_row,
-            )
+        return BulkODLanding(
+            path=path,
+            source_id=entry.id,
+            source_file=source_file,
+            sha=sha,
+            header=header,
+            columns=cols,
+            delimiter=delimiter,
+            encoding=duck_encoding,
+            entry=entry,
+            resolver=resolver,
+            candidates=_candidates(path, header, cols, delimiter, encoding),
+            settings=_settings_for(options),
+        )
 
 
 class _FirstRow:
@@ -420,23 +571,15 @@ def _only(*names: str) -> int:
     return _ALL & ~sum(_G[n] for n in names)
 
 
-def _judge(
-    path,
-    entry,
-    source_file,
-    sha,
-    resolver,
-    header,
-    cols,
-    delimiter,
-    encoding,
-    settings,
-    groups,
-    first_row,
-) -> BulkODLanding:
+def _judge(landing: BulkODLanding, groups: list[tuple], first_row: _FirstRow) -> _Judged:
+    """Judge every text that occurs with the row-by-row path's functions; raise its IngestError
+    (file, row, column) for the first one it refuses."""
     import pandas as pd
 
     from ingest.parsers.base import as_year
+
+    path, entry, source_file = landing.path, landing.entry, landing.source_file
+    cols, resolver = landing.columns, landing.resolver
 
     by_set: dict[int, list[tuple]] = {}
     for g, *values, n in groups:  # grouped texts are coalesced to '' in SQL: None is ''
@@ -539,16 +682,7 @@ def _judge(
         except IngestError as exc:
             fail(exc, cols["value"], text)
         odd.append((text, parsed.value, parsed.flag))
-    return BulkODLanding(
-        path=path,
-        source_id=entry.id,
-        source_file=source_file,
-        sha=sha,
-        header=header,
-        columns=cols,
-        delimiter=delimiter,
-        encoding=encoding,
-        rows=total,
+    return _Judged(
         names=pd.DataFrame(names, columns=["year_text", "name", "year", "code"]).astype(
             {"year": "int32"}
         ),
@@ -578,7 +712,6 @@ def _judge(
         odd_values=pd.DataFrame(odd, columns=["value_text", "value", "value_flag"]).astype(
             {"value": "float64", "value_flag": object}
         ),
-        settings=settings,
     )
 
 

@@ -168,8 +168,15 @@ def write_file(
         )  # fmt: skip
         con.execute("commit")
         return LoadResult(entry.id, source_file, "duplicate", 0, f"identical to {twin}")
+    frame = None
     try:
         frame = make_frame()
+        if hasattr(frame, "prepare"):  # bulk: lands a scratch table and judges it, before the txn
+            try:
+                frame.prepare(con)
+            except BaseException:
+                frame.cleanup(con)
+                raise
     except IngestError as exc:
         con.execute("begin")
         raw_store.upsert_manifest(
@@ -179,8 +186,6 @@ def write_file(
         return LoadResult(entry.id, source_file, "failed", 0, str(exc))
     began = False
     try:
-        if hasattr(frame, "prepare"):  # a bulk landing: its scratch table, before the txn
-            frame.prepare(con)
         con.execute("begin")
         began = True
         if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/bulk_od.py)

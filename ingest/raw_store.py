@@ -3,16 +3,21 @@
 raw.observations holds one row per published cell, every column spelled out. Origin-destination
 flows reach 10^8 cells at district level, and DuckDB spends ~2 s per varchar column per 10^7
 rows writing them, even constant ones (bench/README.md): so an OD cell is stored as a row of
-integers (`raw.od_flow_cells`) whose texts live once per file in small dictionaries
-(`raw.od_flow_files`, `_columns`, `_places`, `_periods`, `_measures`, `_value_texts`). The view
-`raw.od_flows` joins them back into one row per cell with every text as published, the same
-columns as raw.observations plus origin and destination: that view is the raw OD table users and
-dbt read. Nothing is lost: a value text is stored in `od_flow_value_texts` unless it is exactly
-the plain integer the cell's value prints as ("0", "87", not "007" or "1 234").
+integers whose texts live once per file in small dictionaries (`raw.od_flow_files`, `_columns`,
+`_places`, `_periods`, `_measures`, `_value_texts`). Each OD file's cells are a table of their
+own, `raw.od_flow_cells_<file_key>`, and `raw.od_flow_cells` is the view that unions them (the
+columns of one cells table with the file key): a bulk landing of 10^8 cells (ingest/bulk_od.py)
+adopts its committed scratch table by renaming it inside the loader's transaction instead of
+copying it (~15 s), and replacing or removing a file drops its table. The view `raw.od_flows`
+joins the cells back into one row per cell with every text as published, the same columns as
+raw.observations plus origin and destination: that view is the raw OD table users and dbt read.
+Nothing is lost: a value text is stored in `od_flow_value_texts` unless it is exactly the plain
+integer the cell's value prints as ("0", "87", not "007" or "1 234").
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -54,7 +59,7 @@ PLAIN_INTEGER_SQL = (
     "and value = try_cast(value_text as double)"
 )
 
-OD_DDL = """
+OD_DDL_TEMPLATE = """
 create table if not exists raw.od_flow_files (
     file_key         integer primary key,
     source_id        varchar not null,
@@ -107,20 +112,14 @@ create table if not exists raw.od_flow_value_texts (
     value_flag       varchar,
     primary key (file_key, value_key)
 );
--- One row per published cell. No primary key: an ART index costs ~67 MB per million rows and
--- must fit in memory. (file_key, row_number, column_key) is unique by construction; the raw gate
--- checks it.
-create table if not exists raw.od_flow_cells (
-    file_key         integer not null,
-    row_number       integer not null,
-    column_key       integer not null,
-    period_key       integer not null,
-    origin_key       integer not null,
-    destination_key  integer not null,
-    measure_key      integer not null,
-    value            double,             -- parsed number; null when value_flag is set
-    value_key        integer             -- null: value_text is the plain integer of value
-);
+-- One row per published cell: raw.od_flow_cells, the union view of the per-file cells tables
+-- raw.od_flow_cells_<file_key> (cells_view_sql below; refresh_od_cells_view rewrites it when a
+-- file's table comes or goes). Per-file tables so that a bulk landing adopts its 10^8-row scratch
+-- table by a rename instead of copying it. No primary key: an ART index costs ~67 MB per million
+-- rows and must fit in memory. (file_key, row_number, column_key) is unique by construction; the
+-- raw gate checks it.
+create view if not exists raw.od_flow_cells as
+{EMPTY_CELLS_VIEW};
 create or replace view raw.od_flows as
 select
     -- = ingest.loader.observation_id: computed, not stored (24 bytes a cell at 10^8 cells)
@@ -171,10 +170,74 @@ left join raw.od_flow_value_texts as value_texts
     on cells.file_key = value_texts.file_key and cells.value_key = value_texts.value_key;
 """
 
-OD_TABLES = (
+# The dictionaries, then the cells view: the raw OD relations (each has a gate suite).
+OD_DICTIONARIES = (
     "od_flow_files", "od_flow_columns", "od_flow_places", "od_flow_periods", "od_flow_measures",
-    "od_flow_value_texts", "od_flow_cells",
+    "od_flow_value_texts",
 )  # fmt: skip
+OD_TABLES = (*OD_DICTIONARIES, "od_flow_cells")
+
+# The per-file cells tables, raw.od_flow_cells_<file_key>, come in two layouts:
+# - row tables (insert_od_cells: the Python path, a wide matrix has many cells a row) store
+#   ROW_CELLS_COLUMNS, the row number and column key included;
+# - bulk tables (adopt_bulk_cells: a bulk landing's scratch table, written by one CREATE TABLE AS
+#   in file order with one value column) store BULK_CELLS_COLUMNS only: the cell's row number is
+#   rowid + 2 (rowid 0 is the file's line 2, the header is line 1) and its column key is 1.
+# The view tells them apart by the row_number column. The file key is the table's suffix.
+BULK_CELLS_COLUMNS = """
+    period_key       integer not null,
+    origin_key       integer not null,
+    destination_key  integer not null,
+    measure_key      integer not null,
+    value            double,             -- parsed number; null when value_flag is set
+    value_key        integer             -- null: value_text is the plain integer of value
+"""
+ROW_CELLS_COLUMNS = f"""
+    row_number       integer not null,
+    column_key       integer not null,
+    {BULK_CELLS_COLUMNS.strip()}
+"""
+_CELLS_TABLE = re.compile(r"od_flow_cells_([1-9][0-9]*)")
+
+
+def is_od_cells_table(name: str) -> bool:
+    """Whether `name` (a table of the raw schema) is a per-file cells table od_flow_cells_<key>."""
+    return _CELLS_TABLE.fullmatch(name) is not None
+
+
+# The view's columns and types: those of the shared cells table of earlier releases.
+CELLS_VIEW_COLUMNS = (
+    ("file_key", "integer"), ("row_number", "integer"), ("column_key", "integer"),
+    ("period_key", "integer"), ("origin_key", "integer"), ("destination_key", "integer"),
+    ("measure_key", "integer"), ("value", "double"), ("value_key", "integer"),
+)  # fmt: skip
+
+
+def _cells_arm(key: int | None, has_row_number: bool = True) -> str:
+    """One arm of the raw.od_flow_cells view, every column cast to the view's type; key None:
+    a typed empty select. Names are unqualified by catalog (the build file is served under
+    another name, pipeline/publish.py)."""
+    if key is None:
+        exprs = {c: "null" for c, _ in CELLS_VIEW_COLUMNS}
+    else:
+        exprs = {c: c for c, _ in CELLS_VIEW_COLUMNS} | {"file_key": str(key)}
+        if not has_row_number:  # a bulk table: one value column, rows in file order
+            exprs |= {"row_number": "(rowid + 2)", "column_key": "1"}
+    select = ", ".join(f"{exprs[c]}::{t} as {c}" for c, t in CELLS_VIEW_COLUMNS)
+    if key is None:
+        return f"select {select} where false"
+    return f"select {select} from raw.od_flow_cells_{key}"
+
+
+def cells_view_sql(tables: list[tuple[int, bool]]) -> str:
+    """The query of raw.od_flow_cells over the per-file tables [(file_key, has_row_number)]."""
+    if not tables:
+        return _cells_arm(None)
+    return "\nunion all\n".join(_cells_arm(key, rows) for key, rows in sorted(tables))
+
+
+OD_DDL = OD_DDL_TEMPLATE.replace("{EMPTY_CELLS_VIEW}", cells_view_sql([]))
+
 
 DDL = f"""
 create schema if not exists raw;
@@ -220,6 +283,7 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         con.execute(DDL)
+        _migrate_cells_table(con)
         _migrate_wide_od_flows(con)
         con.execute(OD_DDL)
         _drop_scratch(con)
@@ -227,18 +291,110 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def _drop_scratch(con) -> None:
-    """Scratch tables and types a bulk landing left behind when its process was killed (the
-    refresh lock guarantees no landing is running now)."""
+    """Scratch tables and types a bulk landing left behind when its process was killed, and
+    per-file cells tables without their file row (the refresh lock guarantees no landing is
+    running now)."""
     for (table,) in con.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw' "
+        "and database_name = current_database() "
         "and table_name like 'bulk\\_landing\\_%' escape '\\'"
     ).fetchall():
         con.execute(f'drop table raw."{table}"')
     for (name,) in con.execute(
         "select distinct type_name from duckdb_types() where schema_name = 'raw' "
+        "and database_name = current_database() "
         "and type_name like 'bulk\\_%' escape '\\'"
     ).fetchall():
         con.execute(f'drop type raw."{name}"')
+    files = {k for (k,) in con.execute("select file_key from raw.od_flow_files").fetchall()}
+    orphans = [key for key in _cells_tables(con) if key not in files]
+    for key in orphans:
+        con.execute(f"drop table raw.od_flow_cells_{key}")
+    if orphans:
+        refresh_od_cells_view(con)
+
+
+def _cells_tables(con) -> dict[int, bool]:
+    """{file_key: has a row_number column} of every per-file cells table of the raw schema."""
+    tables = {
+        name: False
+        for (name,) in con.execute(
+            "select table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name = 'raw'"
+        ).fetchall()
+        if is_od_cells_table(name)
+    }
+    for (name,) in con.execute(
+        "select table_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'raw' and column_name = 'row_number'"
+    ).fetchall():
+        if name in tables:
+            tables[name] = True
+    return {int(name.rsplit("_", 1)[1]): rows for name, rows in tables.items()}
+
+
+def refresh_od_cells_view(con) -> None:
+    """(Re)create raw.od_flow_cells as the union of the per-file cells tables whose file is in
+    raw.od_flow_files (in file key order); with none, a typed empty select. Part of the
+    caller's transaction, if any."""
+    files = {k for (k,) in con.execute("select file_key from raw.od_flow_files").fetchall()}
+    tables = [(key, rows) for key, rows in _cells_tables(con).items() if key in files]
+    con.execute(f"create or replace view raw.od_flow_cells as\n{cells_view_sql(tables)}")
+
+
+def adopt_bulk_cells(con, key: int, table: str) -> None:
+    """Make `table` (e.g. 'raw.bulk_landing_7', committed, BULK_CELLS_COLUMNS, written by one
+    CREATE TABLE AS in file order: rowid 0..n-1) the cells table of file `key`, by a rename: no
+    cell is copied. Called inside the loader's transaction after the file's dictionary rows are
+    inserted; a rollback undoes the rename."""
+    key = int(key)
+    # Row ids are unique and non-negative: n rows none of which has a row id >= n are exactly
+    # 0..n-1. A rowid filter is cheap (0.05 s at 4*10^7 rows; min/max(rowid) scan: 0.3 s).
+    cells = con.execute(f"select count(*) from {table}").fetchone()[0]
+    beyond = con.execute(f"select count(*) from {table} where rowid >= {cells}").fetchone()[0]
+    if beyond:
+        raise RuntimeError(
+            f"{table}: {beyond} of its {cells} rows have a row id beyond {cells - 1}: the row ids "
+            "are not 0..n-1 (file order), row numbers would be wrong"
+        )
+    expected = con.execute(f"select cells from raw.od_flow_files where file_key = {key}").fetchone()
+    if expected is None or expected[0] != cells:
+        raise RuntimeError(
+            f"{table}: {cells} cells for file key {key}, whose raw.od_flow_files row says "
+            f"{expected[0] if expected else 'nothing (no such file)'}"
+        )
+    con.execute(f"drop table if exists raw.od_flow_cells_{key}")  # a leftover: no file row had it
+    con.execute(f"alter table {table} rename to od_flow_cells_{key}")
+    refresh_od_cells_view(con)
+
+
+def _migrate_cells_table(con) -> None:
+    """Raw stores written before the per-file cells tables hold raw.od_flow_cells as one base
+    table: split it, file by file, into row tables (row numbers and column keys as stored), drop
+    it and create the union view, in one transaction."""
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_catalog = "
+        "current_database() and table_schema = 'raw' and table_name = 'od_flow_cells'"
+    ).fetchone()
+    if not kind or kind[0] != "BASE TABLE":
+        return
+    con.execute("begin")
+    try:
+        columns = ", ".join(c for c, _ in CELLS_VIEW_COLUMNS if c != "file_key")
+        for (key,) in con.execute(
+            "select distinct file_key from raw.od_flow_cells order by 1"
+        ).fetchall():
+            con.execute(f"""
+                create table raw.od_flow_cells_{key} ({ROW_CELLS_COLUMNS});
+                insert into raw.od_flow_cells_{key}
+                select {columns} from raw.od_flow_cells where file_key = {key}
+            """)
+        con.execute("drop table raw.od_flow_cells")
+        refresh_od_cells_view(con)
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _migrate_wide_od_flows(con) -> None:
@@ -316,15 +472,25 @@ def next_od_file_key(con) -> int:
 
 
 def delete_od_file(con, source_file: str) -> None:
-    """Remove every cell and dictionary row of `source_file` from the compact OD tables."""
-    keys = f"(select file_key from raw.od_flow_files where source_file = {_literal(source_file)})"
-    for table in reversed(OD_TABLES):  # cells first, the file row last
-        con.execute(f"delete from raw.{table} where file_key in {keys}")
+    """Remove `source_file` from the compact OD tables: drop its cells table, delete its
+    dictionary rows (the file row last) and refresh the cells view."""
+    keys = [k for (k,) in con.execute(
+        f"select file_key from raw.od_flow_files where source_file = {_literal(source_file)}"
+    ).fetchall()]  # fmt: skip
+    if not keys:  # not an OD file (every landing of raw.observations asks): nothing to rewrite
+        return
+    for key in keys:
+        con.execute(f"drop table if exists raw.od_flow_cells_{key}")
+    in_keys = f"in ({', '.join(map(str, keys))})"
+    for table in reversed(OD_DICTIONARIES):
+        con.execute(f"delete from raw.{table} where file_key {in_keys}")
+    refresh_od_cells_view(con)
 
 
 def insert_od_cells(con, wide_sql: str) -> int:
     """Encode the rows of `wide_sql` (one file, the raw.od_flows view's columns; observation_id
-    is ignored: the view computes it) into the compact OD tables. Returns the number of cells.
+    is ignored: the view computes it) into the compact OD tables: dictionary rows, and the cells
+    as a new row table raw.od_flow_cells_<key>. Returns the number of cells.
 
     Every dictionary key is numbered in a fixed order of its texts, so the same file always
     encodes to the same keys. Nullable texts join with `is not distinct from`.
@@ -373,9 +539,11 @@ def insert_od_cells(con, wide_sql: str) -> int:
                 select distinct value_text, value, value_flag from od_landing
                 where not coalesce({PLAIN_INTEGER_SQL}, false)
             );
-            insert into raw.od_flow_cells
+            drop table if exists raw.od_flow_cells_{key};  -- a leftover: no file row had it
+            create table raw.od_flow_cells_{key} ({ROW_CELLS_COLUMNS});
+            insert into raw.od_flow_cells_{key}
             select
-                {key}, w.row_number, c.column_key, p.period_key, o.place_key, d.place_key,
+                w.row_number, c.column_key, p.period_key, o.place_key, d.place_key,
                 m.measure_key, w.value, v.value_key
             from od_landing as w
             inner join raw.od_flow_columns as c
@@ -403,7 +571,7 @@ def insert_od_cells(con, wide_sql: str) -> int:
         # Every row must find exactly one entry of each dictionary, and every text the cell's
         # value does not print back must be kept: never a silent loss.
         landed, kept = con.execute(
-            f"select count(*), count(value_key) from raw.od_flow_cells where file_key = {key}"
+            f"select count(*), count(value_key) from raw.od_flow_cells_{key}"
         ).fetchone()
         odd = con.execute(
             f"select count(*) from od_landing where not coalesce({PLAIN_INTEGER_SQL}, false)"
@@ -413,6 +581,7 @@ def insert_od_cells(con, wide_sql: str) -> int:
                 f"encoded {landed} OD cells ({kept} with their text kept) from {files[1]} rows "
                 f"({odd} texts to keep)"
             )
+        refresh_od_cells_view(con)
         return landed
     finally:
         con.execute("drop table if exists temp.od_landing")

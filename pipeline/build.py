@@ -14,9 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.raw_store import OD_TABLES
+from ingest.raw_store import OD_TABLES, is_od_cells_table
 from pipeline.paths import DBT_PROJECT_DIR, WarehousePaths
 
+# raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
+# union is the view raw.od_flow_cells, copied with the file)
 RAW_TABLES = ("observations", "load_manifest", *OD_TABLES)
 
 
@@ -49,7 +51,7 @@ def prepare_build_db(paths: WarehousePaths) -> Path:
         for (table,) in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'raw'"
         ).fetchall():
-            if table not in RAW_TABLES:
+            if table not in RAW_TABLES and not is_od_cells_table(table):
                 con.execute(f'drop table raw."{table}"')
     return paths.build_db
 

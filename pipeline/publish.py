@@ -24,7 +24,8 @@ from pipeline.faults import maybe_fail
 from pipeline.paths import BUILD_FILE_NAME, WarehousePaths, warehouse_paths
 
 SERVED_SCHEMAS = ("marts", "raw", "reference", "intermediate")
-RAW_VIEWS = (("raw", "od_flows"),)  # ingest/raw_store.py: the raw OD cells as published
+# ingest/raw_store.py: the raw OD cells as published, and the union of the per-file cells tables
+RAW_VIEWS = (("raw", "od_flows"), ("raw", "od_flow_cells"))
 
 
 @dataclass(frozen=True)

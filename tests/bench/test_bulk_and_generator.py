@@ -200,3 +200,79 @@ def test_a_bulk_landing_that_fails_after_its_scratch_table_keeps_the_previous_ce
         "select count(*) from duckdb_tables() where table_name like 'bulk_landing%'"
     ).fetchone()[0]
     assert leftovers == 0
+
+
+def synthetic_landing(raw_dir: Path, rows: int, seed: int = 5) -> tuple[Path, list]:
+    path = generator.generate(raw_dir / "synthetic" / "od_small.csv", rows, seed=seed)
+    entries = [
+        dataclasses.replace(e, files=("synthetic/od_small.csv",))
+        for e in load_registry(SYNTHETIC_REGISTRY)
+    ]
+    return path, entries
+
+
+def plan_scans(monkeypatch) -> list[str]:
+    """Record each exact plan (a grouped scan of the whole file) the bulk path runs."""
+    from ingest import bulk_od
+
+    calls: list[str] = []
+    exact = bulk_od._plan_groups
+
+    def spy(con, scan, cols):
+        calls.append(scan)
+        return exact(con, scan, cols)
+
+    monkeypatch.setattr(bulk_od, "_plan_groups", spy)
+    return calls
+
+
+def test_windows_that_miss_a_text_fall_back_to_the_exact_plan_and_land_the_same(
+    tmp_path, monkeypatch
+):
+    from ingest import bulk_od
+
+    raw_dir = tmp_path / "raw"
+    path, entries = synthetic_landing(raw_dir, 224 * 223 + 500)
+    # one odd value text deep in the file, where no small window looks
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[30_000] = lines[30_000].rsplit(",", 1)[0] + ',"1 234"\n'
+    path.write_text("".join(lines), encoding="utf-8")
+    whole = raw_store.connect(":memory:")  # the file is under 8 MiB: windows read all of it
+    calls = plan_scans(monkeypatch)
+    (result,) = land_originals(whole, entries, raw_dir)
+    assert result.status == "loaded" and calls == []
+    monkeypatch.setattr(bulk_od, "SAMPLE_WINDOWS", 4)
+    monkeypatch.setattr(bulk_od, "SAMPLE_WINDOW_BYTES", 2048)
+    small = raw_store.connect(":memory:")
+    (result,) = land_originals(small, entries, raw_dir)
+    assert result.status == "loaded" and len(calls) == 1  # windows missed texts: exact plan
+    assert landed(small) == landed(whole)
+    odd = small.execute(
+        "select row_number, value_text, value, value_flag from raw.od_flows "
+        "where value_text = '1 234'"
+    ).fetchall()
+    assert odd == [(30_001, "1 234", 1234.0, None)]
+    # dictionaries hold only texts that occur, never an unused candidate (no year 1990)
+    years = small.execute("select distinct year from raw.od_flow_places order by 1").fetchall()
+    assert years == [(2015,), (2016,)]
+
+
+def test_a_bad_text_the_windows_did_not_see_fails_the_file_naming_its_row(tmp_path, monkeypatch):
+    from ingest import bulk_od
+
+    raw_dir = tmp_path / "raw"
+    path, entries = synthetic_landing(raw_dir, 224 * 223 + 500)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[40_000] = lines[40_000].replace(",male,", ",male,", 1).replace("2015,", "20x5,", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(bulk_od, "SAMPLE_WINDOWS", 4)
+    monkeypatch.setattr(bulk_od, "SAMPLE_WINDOW_BYTES", 2048)
+    con = raw_store.connect(":memory:")
+    (result,) = land_originals(con, entries, raw_dir)
+    assert result.status == "failed"
+    assert "od_small.csv" in result.message and "row 40001" in result.message, result.message
+    assert con.execute("select count(*) from raw.od_flows").fetchone()[0] == 0
+    leftovers = con.execute(
+        "select count(*) from duckdb_tables() where table_name like 'bulk_landing%'"
+    ).fetchone()[0]
+    assert leftovers == 0

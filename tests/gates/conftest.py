@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from expectations.gates import GateReport, run_gates
+from ingest.raw_store import is_od_cells_table
 from pipeline.paths import BUILD_FILE_NAME
 
 
@@ -34,13 +35,27 @@ def copy_build(src: Path, folder: Path) -> Path:
 
 @pytest.fixture
 def faulty_build(built_db, tmp_path) -> Callable[..., Path]:
-    """faulty_build(*sql) -> a copy of the sample build with the statements applied."""
+    """faulty_build(*sql) -> a copy of the sample build with the statements applied.
+
+    raw.od_flow_cells is a view over one cells table per OD file: a statement that names
+    `{cells}` runs once per such table, with `{cells}` replaced by its name."""
 
     def make(*statements: str, name: str = "faulty") -> Path:
         dst = copy_build(built_db, tmp_path / name)
         with duckdb.connect(str(dst)) as con:
+            cells = [
+                f"raw.{table}"
+                for (table,) in con.execute(
+                    "select table_name from duckdb_tables() where schema_name = 'raw' "
+                    "order by table_name"
+                ).fetchall()
+                if is_od_cells_table(table)
+            ]
+            assert cells, "the sample build has no OD cells table"
             for statement in statements:
-                con.execute(statement)
+                each = [statement.replace("{cells}", t) for t in cells]
+                for sql in each if "{cells}" in statement else [statement]:
+                    con.execute(sql)
         return dst
 
     return make

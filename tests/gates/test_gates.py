@@ -24,10 +24,7 @@ FAULTS = [
     ),
     (
         "duplicated raw row",
-        [
-            "insert into raw.od_flow_cells select * from raw.od_flow_cells "
-            "order by file_key, row_number desc limit 1"
-        ],
+        ["insert into {cells} select * from {cells} order by row_number desc limit 1"],
         ["raw.od_flow_cells"],
         ["raw.od_flow_cells", "unique__cell", "file_key,column_key,row_number", "2 of"],
     ),
@@ -42,10 +39,7 @@ FAULTS = [
     ),
     (
         "negative raw flow",
-        [
-            "update raw.od_flow_cells set value = -3 where row_number = "
-            "(select min(row_number) from raw.od_flow_cells)"
-        ],
+        ["update {cells} set value = -3 where row_number = (select min(row_number) from {cells})"],
         ["raw.od_flow_cells"],
         ["raw.od_flow_cells", "column value", "1 of"],
     ),
@@ -69,7 +63,7 @@ FAULTS = [
     ),
     (
         "empty raw table",
-        ["delete from raw.od_flow_cells"],
+        ["delete from {cells}"],
         ["raw.od_flow_cells", "raw.od_flows"],
         ["rows_not_empty", "0 rows"],
     ),
@@ -306,7 +300,7 @@ def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault
 def test_row_count_band(faulty_build, tmp_path):
     """Shrinking beyond the band blocks; growing beyond it is a warning."""
     full = faulty_build(name="full")
-    third = faulty_build("delete from raw.od_flow_cells where row_number % 3 <> 0", name="third")
+    third = faulty_build("delete from {cells} where row_number % 3 <> 0", name="third")
     only = ["raw.od_flow_cells"]
     shrunk = run_gates(third, full, tmp_path / "shrunk.json", only=only)
     assert not shrunk.passed
