@@ -22,6 +22,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -100,14 +101,26 @@ class GateReport:
 # ------------------------------------------------------------------------ Great Expectations
 
 _GX: tuple[Any, Any, Any] | None = None
+_GX_LOCK = threading.Lock()
+
+
+def prepare_gx() -> None:
+    """Import GX and make its context now (~3 s), not at the first suite."""
+    _gx()
 
 
 def _gx() -> tuple[Any, Any, Any]:
-    """(gx module, ephemeral context, whole-dataframe batch definition), made once per process.
+    """(gx module, ephemeral context, whole-dataframe batch definition), made once per process
+    (a lock: the refresh makes it in a background thread while dbt runs, pipeline/refresh.py).
 
     Analytics are switched off before GX is imported (no network; the gates must never wait on
     a phone-home), and progress bars are off.
     """
+    with _GX_LOCK:
+        return _GX or _make_gx()
+
+
+def _make_gx() -> tuple[Any, Any, Any]:
     global _GX
     if _GX is None:
         os.environ["GX_ANALYTICS_ENABLED"] = "false"

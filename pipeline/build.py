@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.raw_store import OD_TABLES, is_od_cells_table
-from pipeline.paths import DBT_PROJECT_DIR, WarehousePaths
+from pipeline.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, WarehousePaths
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
 # union is the view raw.od_flow_cells, copied with the file)
@@ -62,11 +62,19 @@ def dbt_executable() -> str:
 
 
 def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> None:
-    """Run `dbt <args>` against the build file; raise StageError on failure."""
-    env = dict(os.environ, KZM_BUILD_DB=str(paths.build_db), DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
+    """Run `dbt <args>` against the build file; raise StageError on failure.
+
+    dbt runs in the warehouse's build directory with the profile's `path` set to the bare file
+    name: the rendered profile is then identical for every warehouse, so dbt's partial parse
+    (dbt_project/target/partial_parse.msgpack, keyed on a hash of the profile) is reused across
+    warehouses; an absolute path would force a full parse (~5 s) whenever the warehouse differs.
+    target/ and logs/ stay in the project directory (dbt resolves them against --project-dir);
+    DuckDB's spill directory (warehouse.duckdb.tmp) stays next to the build file."""
+    paths.build_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, KZM_BUILD_DB=BUILD_FILE_NAME, DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)]
-    proc = subprocess.run(cmd, env=env, cwd=DBT_PROJECT_DIR, capture_output=True, text=True)
+    proc = subprocess.run(cmd, env=env, cwd=paths.build_dir, capture_output=True, text=True)
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"  # dbt_project.yml target-path (git-ignored)
 BUILD_FILE_NAME = "warehouse.duckdb"  # constant: dbt-duckdb names the catalog after it
 
 

@@ -17,6 +17,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,13 +31,15 @@ from pipeline import publish as publisher
 from pipeline.build import StageError, prepare_build_db, run_dbt
 from pipeline.faults import maybe_fail
 from pipeline.lock import RefreshLock, RefreshLocked
-from pipeline.paths import REPO_ROOT, WarehousePaths, warehouse_paths
+from pipeline.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
 
 # Code whose change must rebuild the warehouse even when the inputs did not change.
 CODE_DIRS = ("ingest", "dbt_project/models", "dbt_project/seeds", "dbt_project/macros",
              "dbt_project/tests", "expectations", "pipeline")  # fmt: skip
 CODE_FILES = ("dbt_project/dbt_project.yml",)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json"}
+# Where the last dbt build whose unit tests ran and passed records the code they passed on.
+UNIT_TESTS_STAMP = DBT_TARGET_DIR / "kzm_unit_tests_passed.json"
 
 
 @dataclass
@@ -112,13 +115,69 @@ def tool_versions() -> dict[str, str]:
     }
 
 
-def dbt_test_exclusion() -> list[str]:
+def skip_all_dbt_tests() -> bool:
     """KZM_SKIP_DBT_TESTS=1 builds the models without dbt's data and unit tests. Only the
     reliability tests use it (their kill trials exercise the refresh mechanics, not the data);
     build_info.dbt_tests_run records it, and a normal refresh never sets it."""
-    if os.environ.get("KZM_SKIP_DBT_TESTS") == "1":
-        return ["--exclude", "resource_type:test", "resource_type:unit_test"]
-    return []
+    return os.environ.get("KZM_SKIP_DBT_TESTS") == "1"
+
+
+def unit_test_fingerprint(code: str) -> dict[str, str]:
+    """What dbt's unit tests depend on: the code (the no-change refresh's code hash) and the
+    versions of the tools that compile and run them. Not the data: they run on inline fixtures."""
+    versions = tool_versions()
+    keys = ("dbt_core_version", "dbt_duckdb_version", "duckdb_version")
+    return {"code_hash": code, **{key: versions[key] for key in keys}}
+
+
+def unit_tests_passed_at(fingerprint: dict[str, str]) -> str | None:
+    """When dbt's unit tests last passed on exactly this fingerprint (None: not known to have)."""
+    try:
+        stamp = json.loads(UNIT_TESTS_STAMP.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stamp, dict) or stamp.get("fingerprint") != fingerprint:
+        return None
+    return stamp.get("passed_at")
+
+
+def record_unit_tests_passed(fingerprint: dict[str, str], passed_at: str) -> None:
+    """Written atomically: refreshes of other warehouses share dbt_project/target/."""
+    UNIT_TESTS_STAMP.parent.mkdir(parents=True, exist_ok=True)
+    tmp = UNIT_TESTS_STAMP.with_name(f".{UNIT_TESTS_STAMP.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint, "passed_at": passed_at}, indent=2))
+    os.replace(tmp, UNIT_TESTS_STAMP)
+
+
+def dbt_test_plan(code: str, force: bool) -> tuple[list[str], str]:
+    """(`dbt build` exclusions, what happens to dbt's unit tests, for build_info).
+
+    Unit tests check the SQL logic on inline fixtures, so their outcome cannot change unless the
+    code or the tools do: they run only when they have not yet passed on this code (or on
+    --force). Data tests and contracts always run (except with KZM_SKIP_DBT_TESTS=1)."""
+    if skip_all_dbt_tests():
+        return (["--exclude", "resource_type:test", "resource_type:unit_test"],
+                "skipped: KZM_SKIP_DBT_TESTS=1")  # fmt: skip
+    passed_at = None if force else unit_tests_passed_at(unit_test_fingerprint(code))
+    if passed_at:
+        return (["--exclude", "resource_type:unit_test"],
+                f"skipped: passed on this code at {passed_at}")  # fmt: skip
+    return [], "run"
+
+
+def warm_up_gates() -> threading.Thread:
+    """Import Great Expectations and make its context (~3 s) in a background thread: the dbt
+    stage runs in a subprocess and leaves this process idle; the gates then start at once (they
+    wait for the thread if it has not finished). Harmless when the gates never run."""
+
+    def prepare() -> None:
+        from expectations.gates import prepare_gx
+
+        prepare_gx()
+
+    thread = threading.Thread(target=prepare, name="gx-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
@@ -149,7 +208,14 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             prepare_build_db(paths)
         with timer.stage("dbt"):
             maybe_fail("dbt")
-            run_dbt(paths, "build", *dbt_test_exclusion(), log_file=report_dir / "dbt_build.log")
+            warm_up_gates()  # this process only waits for dbt's: import GX meanwhile
+            exclusions, unit_tests = dbt_test_plan(code, force)
+            run_dbt(paths, "build", *exclusions, log_file=report_dir / "dbt_build.log")
+            # The unit tests ran and passed (dbt exits non-zero otherwise) on this code, unless
+            # someone edited it while dbt ran: then the stamp is not written.
+            if unit_tests == "run" and code_hash() == code:
+                passed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+                record_unit_tests_passed(unit_test_fingerprint(code), passed_at)
         with timer.stage("gates"):
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
@@ -169,7 +235,8 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
                 "code_hash": code,
                 "raw_dir": str(raw_dir) if raw_dir else "embedded sample (data/sample)",
                 "forced": bool(force),
-                "dbt_tests_run": not dbt_test_exclusion(),
+                "dbt_tests_run": not skip_all_dbt_tests(),
+                "dbt_unit_tests": unit_tests,
                 "warning_count": report.warning_count,
                 **tool_versions(),
             }

@@ -236,6 +236,8 @@ def test_forced_rebuild_while_readers_query(warehouse, tmp_path):
     new_file = warehouse.current.resolve()
     assert new_file != old_file
     assert mart_contents(new_file) == mart_contents(old_file)
+    with duckdb.connect(str(new_file), read_only=True) as con:  # FORCE=1 reruns dbt's unit tests
+        assert con.execute("select dbt_unit_tests from marts.build_info").fetchone() == ("run",)
 
 
 def test_killed_refreshes_never_break_the_pointer_and_the_next_recovers(warehouse):

@@ -1,0 +1,154 @@
+"""The dbt stage's fixed cost: dbt's partial parse is reused across warehouse directories, and
+dbt's unit tests run only when they have not yet passed on the code (pipeline/refresh.py
+dbt_test_plan; pipeline/build.py run_dbt).
+
+The end-to-end test refreshes from a private copy of the code (as bench/runner.py does): its
+dbt_project/target/ (partial parse, unit-test stamp) then belongs to the test alone, and the
+test can change the code without touching the checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline import refresh as refresh_mod
+from pipeline.paths import REPO_ROOT
+
+CODE_PARTS = ("ingest", "pipeline", "dbt_project", "expectations", "data/sample")
+FULL_PARSE = "Unable to do partial parsing"
+
+
+# Unit level: the plan -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stamp(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "target" / "kzm_unit_tests_passed.json"
+    monkeypatch.setattr(refresh_mod, "UNIT_TESTS_STAMP", path)
+    monkeypatch.delenv("KZM_SKIP_DBT_TESTS", raising=False)
+    return path
+
+
+def test_unit_tests_run_until_they_passed_on_the_code(stamp):
+    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
+    refresh_mod.record_unit_tests_passed(refresh_mod.unit_test_fingerprint("code-a"), "T1")
+    assert refresh_mod.dbt_test_plan("code-a", force=False) == (
+        ["--exclude", "resource_type:unit_test"],
+        "skipped: passed on this code at T1",
+    )
+    assert refresh_mod.dbt_test_plan("code-b", force=False) == ([], "run")  # the code changed
+    assert refresh_mod.dbt_test_plan("code-a", force=True) == ([], "run")  # FORCE=1
+    assert not list(stamp.parent.glob(".*.tmp"))  # written through a temporary file
+
+
+def test_unit_tests_rerun_when_dbt_or_duckdb_changed(stamp):
+    fingerprint = refresh_mod.unit_test_fingerprint("code-a")
+    assert set(fingerprint) == {"code_hash", "dbt_core_version", "dbt_duckdb_version",
+                                "duckdb_version"}  # fmt: skip
+    refresh_mod.record_unit_tests_passed({**fingerprint, "dbt_core_version": "1.0.0"}, "T1")
+    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
+
+
+@pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '{"fingerprint": null}'])
+def test_a_damaged_stamp_runs_the_unit_tests(stamp, content):
+    stamp.parent.mkdir(parents=True)
+    stamp.write_text(content)
+    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
+
+
+def test_skip_dbt_tests_skips_data_and_unit_tests(stamp, monkeypatch):
+    monkeypatch.setenv("KZM_SKIP_DBT_TESTS", "1")
+    assert refresh_mod.dbt_test_plan("code-a", force=True) == (
+        ["--exclude", "resource_type:test", "resource_type:unit_test"],
+        "skipped: KZM_SKIP_DBT_TESTS=1",
+    )
+
+
+# End to end: refreshes of two warehouses from one copy of the code ------------------------------
+
+
+@pytest.fixture(scope="module")
+def code(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("code")
+    ignore = shutil.ignore_patterns("target", "logs", "__pycache__", "*.duckdb", "*.duckdb.wal")
+    for part in CODE_PARTS:
+        shutil.copytree(REPO_ROOT / part, root / part, ignore=ignore)
+    shutil.copy(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def run_refresh(code: Path, warehouse: Path, *args: str, fault: str | None = None):
+    env = dict(os.environ, KZM_WAREHOUSE_DIR=str(warehouse), PYTHONPATH=str(code),
+               DBT_PROFILES_DIR=str(code / "dbt_project"))  # fmt: skip
+    for name in ("KZM_INJECT_FAULT", "KZM_SKIP_DBT_TESTS"):
+        env.pop(name, None)
+    if fault:
+        env["KZM_INJECT_FAULT"] = fault
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.refresh", *args], env=env, cwd=code,
+        capture_output=True, text=True, timeout=900,
+    )  # fmt: skip
+
+
+def last_dbt_log(warehouse: Path) -> str:
+    logs = sorted((warehouse / "reports").glob("*/dbt_build.log"), key=lambda p: p.stat().st_mtime)
+    return re.sub(r"\x1b\[[0-9;]*m", "", logs[-1].read_text(encoding="utf-8"))
+
+
+def unit_tests_found(log: str) -> int:
+    return int(re.search(r"Found .*?(\d+) unit tests", log).group(1))
+
+
+def unit_tests_run(log: str) -> int:
+    return len(re.findall(r"START unit_test ", log))
+
+
+def build_info(warehouse: Path) -> dict:
+    with duckdb.connect(str(warehouse / "current.duckdb"), read_only=True) as con:
+        cursor = con.execute("select * from marts.build_info")
+        return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+
+@pytest.mark.slow
+def test_parse_reused_across_warehouses_and_unit_tests_only_on_new_code(code, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    stamp = code / "dbt_project" / "target" / "kzm_unit_tests_passed.json"
+
+    # 1. A fresh checkout: full parse; the unit tests run, pass, and the stamp records the code
+    # (build_info says "run": test_refresh_e2e.py; the gates are not under test here).
+    result = run_refresh(code, first, fault="gates")
+    assert "injected at stage 'gates'" in result.stderr, result.stdout + result.stderr
+    log = last_dbt_log(first)
+    assert unit_tests_found(log) >= 10 and unit_tests_run(log) == unit_tests_found(log)
+    assert stamp.is_file()
+
+    # 2. Another (empty) warehouse, same code: dbt reuses the partial parse (the profile no
+    # longer names the warehouse), skips the unit tests, and still runs the data tests.
+    result = run_refresh(code, second)
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = last_dbt_log(second)
+    assert FULL_PARSE not in log
+    assert unit_tests_run(log) == 0 and "START test " in log
+    info = build_info(second)
+    assert info["dbt_unit_tests"].startswith("skipped: passed on this code at 20")
+    assert info["dbt_tests_run"] is True
+    assert json.loads(stamp.read_text())["fingerprint"]["code_hash"] == info["code_hash"]
+    # (FORCE=1 runs them anyway: test_refresh_e2e.py test_forced_rebuild_while_readers_query.)
+
+    # 3. A code change (no FORCE): the warehouse is rebuilt and the unit tests run again.
+    model = code / "dbt_project" / "models" / "staging" / "stg_raw__observations.sql"
+    model.write_text(model.read_text() + "\n-- a comment changes the code hash\n")
+    result = run_refresh(code, second, fault="gates")
+    assert "injected at stage 'gates'" in result.stderr, result.stdout + result.stderr
+    log = last_dbt_log(second)
+    assert unit_tests_run(log) == unit_tests_found(log)
+    assert json.loads(stamp.read_text())["fingerprint"]["code_hash"] != info["code_hash"]
