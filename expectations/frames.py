@@ -429,56 +429,24 @@ def _key_source(suite: Suite, columns: list[str]) -> str:
     return f"(select * from (select {select} from {table} as t) where {any_value})"
 
 
-BITMAP_BUDGET_BITS = 4 * 2**30  # 512 MiB of bitmaps at most for a dense-key uniqueness check
-
-
-def duplicate_count(
-    con: duckdb.DuckDBPyConnection, suite: Suite, columns: list[str], dense_key: str | None = None
-) -> int:
+def duplicate_count(con: duckdb.DuckDBPyConnection, suite: Suite, columns: list[str]) -> int:
     """Rows whose key occurs more than once (GX's unexpected count for a uniqueness check).
 
-    Candidates first, cheaply; only if there are any is the exact count taken, so neither
-    shortcut can fail the gate wrongly. With `dense_key` (an integer key column numbered
-    densely within the other key columns, like row numbers within a file) the candidates are
-    found exactly with one bitmap per group (`bitstring_agg`: a group has duplicates iff it has
-    more rows than set bits): a linear scan, ~10x cheaper than grouping 10^8 keys. Otherwise
-    grouping by a 64-bit hash of the key finds every duplicate (equal keys hash equal).
+    Candidates first, cheaply: grouping by a 64-bit hash of the key finds every duplicate (equal
+    keys hash equal); only if there are any is the exact count taken, so the shortcut can never
+    fail the gate wrongly.
     """
     source, cols = _key_source(suite, columns), ", ".join(ident(c) for c in columns)
-    candidates = None
-    if dense_key in columns:
-        candidates = _bitmap_candidates(con, source, columns, dense_key)
-    if candidates is None:
-        candidates = con.execute(
-            f"select coalesce(sum(n), 0) from (select count(*) as n from {source} "
-            f"group by hash({cols}) having count(*) > 1)"
-        ).fetchone()[0]
+    candidates = con.execute(
+        f"select coalesce(sum(n), 0) from (select count(*) as n from {source} "
+        f"group by hash({cols}) having count(*) > 1)"
+    ).fetchone()[0]
     if not candidates:
         return 0
     return int(
         con.execute(
             f"select coalesce(sum(n), 0) from (select count(*) as n from {source} "
             f"group by {cols} having count(*) > 1)"
-        ).fetchone()[0]
-    )
-
-
-def _bitmap_candidates(con, source: str, columns: list[str], dense_key: str) -> int | None:
-    """Rows beyond the first of each key, by bitmaps of `dense_key` per group of the other key
-    columns; None when the key has NULLs or the bitmaps would not fit the budget."""
-    others = [c for c in columns if c != dense_key]
-    dense = ident(dense_key)
-    nulls, low, high, groups = con.execute(
-        f"select count(*) filter (where {dense} is null), min({dense}), max({dense}), "
-        f"count(distinct ({', '.join(ident(c) for c in others) or '1'})) from {source}"
-    ).fetchone()
-    if nulls or low is None or groups * (high - low + 1) > BITMAP_BUDGET_BITS:
-        return None
-    group_by = f"group by {', '.join(ident(c) for c in others)}" if others else ""
-    return int(
-        con.execute(
-            f"select coalesce(sum(n - bits), 0) from (select count(*) as n, "
-            f"bit_count(bitstring_agg({dense}, {low}, {high})) as bits from {source} {group_by})"
         ).fetchone()[0]
     )
 
@@ -522,7 +490,6 @@ def aggregate_frame(
     translated: list[dict[str, Any]] = []
     predicates: dict[str, str] = {}
     duplicates: dict[str, list[str]] = {}
-    dense_keys: dict[str, str | None] = {}
     for exp in suite.expectations_for("rows"):
         meta = {**exp["meta"], "translated_from": {"type": exp["type"], "kwargs": exp["kwargs"]}}
         cols = referenced_columns([exp])
@@ -547,7 +514,6 @@ def aggregate_frame(
             predicates[exp["meta"]["id"]] = where
         elif dup_cols is not None:
             duplicates[exp["meta"]["id"]] = dup_cols  # one grouped query each, below
-            dense_keys[exp["meta"]["id"]] = exp["meta"].get("dense_key")
         else:  # pragma: no cover - load_suites rejects such suites
             raise GateConfigError(f"{suite.name}: no aggregate form for {exp['type']}")
         if exp["type"] == "expect_column_values_to_be_between":
@@ -566,9 +532,7 @@ def aggregate_frame(
     # one scan of the table for every per-row check
     frame = con.execute(f"select {', '.join(unique_selects)} from {source}").df()
     for exp_id, cols in duplicates.items():
-        frame[f"unexpected__{_safe(exp_id)}"] = duplicate_count(
-            con, suite, cols, dense_keys[exp_id]
-        )
+        frame[f"unexpected__{_safe(exp_id)}"] = duplicate_count(con, suite, cols)
     samples: dict[str, list[str]] = {}
     key = [c for c in suite.key if c in present]
     by_id = {e["meta"]["id"]: e for e in suite.expectations_for("rows")}

@@ -284,7 +284,10 @@ def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault
     aggs = run_gates(
         db, built_db, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
     )
-    assert not aggs.passed and errors_matching(aggs, [*words[:2], "DuckDB aggregates"])
+    # the cells' uniqueness is checked on a custom frame (the row-by-row files' cells) in both
+    # approaches: the other faults are found by DuckDB aggregates
+    marker = [] if fault == "duplicated raw row" else ["DuckDB aggregates"]
+    assert not aggs.passed and errors_matching(aggs, [*words[:2], *marker])
 
     def failed(report):
         return sorted(
