@@ -129,7 +129,7 @@ class BulkODLanding:
                 if found.misses:
                     # a text the windows did not see: find every distinct text, land again
                     con.execute(f"drop table {self.scratch}")
-                    exact = _groups_types(_plan_groups(con, self.scan, self.columns), self.columns)
+                    exact = _groups_types(_plan_groups(con, self.scan, self.columns))
                     found = self._land(con, exact)
                     self.dictionaries_from = "exact plan"
                     if found.misses:
@@ -478,7 +478,7 @@ def _plan_groups(con, scan: str, cols: dict[str, Any]) -> list[tuple]:
     """).fetchall()
 
 
-def _groups_types(groups: list[tuple], cols: dict[str, Any]) -> dict[str, list[str]]:
+def _groups_types(groups: list[tuple]) -> dict[str, list[str]]:
     """The ENUM types holding exactly the texts of the exact plan (and '', as the candidates)."""
     texts: dict[str, set[str]] = {name: {""} for name in _TYPES}
     for _g, year, month, origin, destination, bd, odd, _n in groups:
