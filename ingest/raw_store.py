@@ -368,15 +368,20 @@ def adopt_bulk_cells(con, key: int, table: str) -> None:
     refresh_od_cells_view(con)
 
 
+def _is_base_table(con, name: str) -> bool:
+    """Whether raw.<name> is a table (not a view, not missing) in this store's catalog."""
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_catalog = "
+        f"current_database() and table_schema = 'raw' and table_name = {_literal(name)}"
+    ).fetchone()
+    return bool(kind) and kind[0] == "BASE TABLE"
+
+
 def _migrate_cells_table(con) -> None:
     """Raw stores written before the per-file cells tables hold raw.od_flow_cells as one base
     table: split it, file by file, into row tables (row numbers and column keys as stored), drop
     it and create the union view, in one transaction."""
-    kind = con.execute(
-        "select table_type from information_schema.tables where table_catalog = "
-        "current_database() and table_schema = 'raw' and table_name = 'od_flow_cells'"
-    ).fetchone()
-    if not kind or kind[0] != "BASE TABLE":
+    if not _is_base_table(con, "od_flow_cells"):
         return
     con.execute("begin")
     try:
@@ -400,11 +405,7 @@ def _migrate_cells_table(con) -> None:
 def _migrate_wide_od_flows(con) -> None:
     """Raw stores written before the compact OD layout hold raw.od_flows as a wide table: encode
     its rows, file by file, into the compact tables (same cells, same lineage), then drop it."""
-    kind = con.execute(
-        "select table_type from information_schema.tables "
-        "where table_schema = 'raw' and table_name = 'od_flows'"
-    ).fetchone()
-    if not kind or kind[0] != "BASE TABLE":
+    if not _is_base_table(con, "od_flows"):
         return
     con.execute("begin")
     try:
