@@ -409,13 +409,11 @@ def _run_suite(
         if n is not None or report["approach"] == "schema":
             rows_exps = suite.expectations_for("rows")
             try:
-                if n is None:
-                    pass
-                elif n > settings.large_table_row_threshold:
+                if n is not None and n > settings.large_table_row_threshold:
                     report["approach"] = "aggregates"
                     agg = aggregate_frame(con, suite, present, params, settings.sample_size)
                     frames.append(("aggregates", agg.frame, agg.expectations, [], agg.samples))
-                else:
+                elif n is not None:  # None: a schema-only suite has no rows frame
                     rows = rows_frame(con, suite, present)
                     frames.append(("rows", rows, rows_exps, suite.key, {}))
                 breakdowns = _breakdowns(con, suite, params, present)

@@ -161,11 +161,12 @@ class BulkODLanding:
 
     def _land(self, con, types: dict[str, list[str]]) -> _Found:
         """One scan of the file into the scratch table, keys cast from `types` (NULL: not in
-        them); then one scan of the scratch table for its row ids, NULL keys and key bitmaps.
+        them); then one scan of the scratch table for its NULL keys and key bitmaps.
 
         Row numbers are not computed here: a window `row_number() over ()` runs single-threaded
         (twice the time); the scratch table's row ids are the file's order
-        (`preserve_insertion_order`) and are checked to start at 0 and form one run."""
+        (`preserve_insertion_order`), checked to be exactly 0..n-1 when the table is adopted
+        (raw_store.adopt_bulk_cells)."""
         self.enums = _Enums(types)
         try:
             for name, values in types.items():
@@ -182,18 +183,14 @@ class BulkODLanding:
             "measure_key": n["bulk_breakdowns"], "value_key": n["bulk_value_texts"],
         }  # fmt: skip
         row = con.execute(f"""
-            select count(*), min(rowid), max(rowid),
+            select count(*),
                    count(*) filter (where period_key is null or origin_key is null
                                     or destination_key is null or measure_key is null
                                     or (value is null and value_key is null)),
                    {", ".join(f"bitstring_agg({c}, 1, {m})::varchar" for c, m in maxima.items())}
             from {self.scratch}
         """).fetchone()
-        rows, first, last, misses, *bitmaps = row
-        if rows and (first != 0 or last - first + 1 != rows):
-            raise RuntimeError(
-                f"{self.source_file}: scratch rows {first}..{last} ({rows}) are not one run from 0"
-            )
+        rows, misses, *bitmaps = row
         occurring = {
             column: [i + 1 for i, bit in enumerate(bits or "") if bit == "1"]
             for column, bits in zip(maxima, bitmaps, strict=True)

@@ -116,8 +116,8 @@ create table if not exists raw.od_flow_value_texts (
 -- raw.od_flow_cells_<file_key> (cells_view_sql below; refresh_od_cells_view rewrites it when a
 -- file's table comes or goes). Per-file tables so that a bulk landing adopts its 10^8-row scratch
 -- table by a rename instead of copying it. No primary key: an ART index costs ~67 MB per million
--- rows and must fit in memory. (file_key, row_number, column_key) is unique by construction; the
--- raw gate checks it.
+-- rows and must fit in memory. (file_key, row_number, column_key) is unique by construction
+-- (a bulk table's row numbers are its row ids); the raw gate checks it on the row tables.
 create view if not exists raw.od_flow_cells as
 {EMPTY_CELLS_VIEW};
 create or replace view raw.od_flows as
