@@ -43,6 +43,7 @@ import csv
 import os
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +120,9 @@ class BulkODLanding:
         """Land the cells in a scratch table committed on its own (before the loader's
         transaction), check every key, and judge the texts that occur. Raises IngestError for a
         file the row-by-row path would refuse; `cleanup` drops the scratch table whatever
-        happened."""
+        happened. Prepared once: the loader may prepare a landing while the file is hashed."""
+        if self.judged is not None:
+            return
         self.key = raw_store.next_od_file_key(con)
         quiet = {"preserve_insertion_order": "true", "enable_progress_bar": "false"}
         with _settings(con, self.settings | quiet):
@@ -416,13 +419,13 @@ def _window_rows(path: Path, width: int, delimiter: str, encoding: str) -> list[
             lines = chunk.decode(encoding, errors="replace").splitlines()
             # the first line is the header or cut by the window; so is the last, unless whole
             lines = lines[1:] if whole else lines[1:-1]
-            for line in lines:
+            reader = csv.reader(lines, delimiter=delimiter)
+            while True:  # a line the reader cannot parse is skipped; it goes on with the next
                 try:
-                    row = next(csv.reader([line], delimiter=delimiter), [])
+                    rows.extend(row for row in reader if len(row) == width)
+                    break
                 except csv.Error:
                     continue
-                if len(row) == width:
-                    rows.append(row)
     return rows
 
 
@@ -430,21 +433,21 @@ def _candidates(path: Path, header: list[str], cols: dict[str, Any], delimiter: 
                 encoding: str) -> dict[str, list[str]]:  # fmt: skip
     """Candidate texts of each ENUM type: what the windows saw, every plausible year and month
     number, the publisher's symbols, and '' (a missing field) — sorted, so keys are stable."""
-    at = {name: header.index(name) for name in header}
     rows = _window_rows(path, len(header), delimiter, encoding)
-    breakdowns = list(_breakdowns(cols).values())
-    values = {r[at[cols["value"]]] for r in rows}
+
+    def texts(name: str) -> set[str]:
+        return set(map(itemgetter(header.index(name)), rows))
+
+    at = [header.index(b) for b in _breakdowns(cols).values()]
+    breakdowns = [list(map(itemgetter(i), rows)) for i in at]
     found = {
-        "bulk_years": {r[at[cols["year"]]] for r in rows} | set(_YEAR_CANDIDATES),
+        "bulk_years": texts(cols["year"]) | set(_YEAR_CANDIDATES),
         "bulk_months": (
-            {r[at[cols["month"]]] for r in rows} | set(_MONTH_CANDIDATES)
-            if cols.get("month")
-            else set()
+            texts(cols["month"]) | set(_MONTH_CANDIDATES) if cols.get("month") else set()
         ),
-        "bulk_names": {r[at[cols["origin"]]] for r in rows}
-        | {r[at[cols["destination"]]] for r in rows},
-        "bulk_breakdowns": {"\x1f".join(r[at[b]] for b in breakdowns) for r in rows},
-        "bulk_value_texts": {v for v in values if not re.fullmatch(_PLAIN_INTEGER, v)}
+        "bulk_names": texts(cols["origin"]) | texts(cols["destination"]),
+        "bulk_breakdowns": set(map("\x1f".join, zip(*breakdowns, strict=True))),
+        "bulk_value_texts": {v for v in texts(cols["value"]) if not re.fullmatch(_PLAIN_INTEGER, v)}
         | set(_SYMBOL_CANDIDATES),
     }
     return {name: sorted(found[name] | {""}) for name in _TYPES}

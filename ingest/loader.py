@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingest import raw_store
 from ingest.errors import IngestError
@@ -229,41 +230,79 @@ def land_originals(
             continue
         for path in paths:
             source_file = path.relative_to(raw_dir).as_posix()
-            sha = sha256_of(path)
+            size = path.stat().st_size
+            landing: Any = None  # a bulk landing prepared while the file was hashed
+            try:
+                if _is_bulk(entry) and not raw_store.may_be_unchanged(con, source_file, size):
+                    # The size differs from the landed version's (or nothing is landed): the
+                    # content is new, so land it while the SHA-256 is computed (~4 s at 4 GB;
+                    # hashlib and DuckDB both release the GIL). Only a file found to be a
+                    # byte-identical twin of another wastes the landing (dropped below).
+                    with ThreadPoolExecutor(1, thread_name_prefix="sha256") as pool:
+                        hashing = pool.submit(sha256_of, path)
+                        landing = _prepared_landing(con, path, entry, source_file, resolver)
+                        sha = hashing.result()
+                else:
+                    sha = sha256_of(path)
 
-            def make_frame(path=path, source_file=source_file, sha=sha, entry=entry):
-                try:
-                    parser = PARSERS[entry.parser]
-                    if hasattr(parser, "plan_landing"):  # bulk: judged now, inserted by DuckDB
-                        return parser.plan_landing(
-                            path, entry, source_file=source_file, sha=sha, resolver=resolver
-                        )
-                    cells = parser(path, entry.options)
-                    return cells_to_frame(
-                        cells, entry, source_file=source_file, sha=sha, resolver=resolver
-                    )
-                except IngestError as exc:
-                    if exc.file is None:
-                        raise type(exc)(
-                            exc.bare_message, file=source_file, sheet=exc.sheet, row=exc.row,
-                            column=exc.column,
-                        ) from None  # fmt: skip
-                    raise
-                except Exception as exc:  # an unreadable file fails that file only, clearly
-                    raise IngestError(
-                        f"could not read the file: {type(exc).__name__}: {exc}", file=source_file
-                    ) from exc
+                def make_frame(path=path, source_file=source_file, sha=sha, entry=entry,
+                               landing=landing):  # fmt: skip
+                    if isinstance(landing, IngestError):
+                        raise landing
+                    if landing is not None:
+                        landing.sha = sha
+                        return landing
+                    return _frame(path, entry, source_file, sha, resolver)
 
-            results.append(
-                write_file(
-                    con,
-                    entry,
-                    source_file,
-                    sha,
-                    path.stat().st_size,
-                    make_frame,
-                    load_id,
-                    loaded_at,
-                )  # fmt: skip
-            )
+                results.append(
+                    write_file(con, entry, source_file, sha, size, make_frame, load_id, loaded_at)
+                )
+            finally:
+                if landing is not None and not isinstance(landing, IngestError):
+                    landing.cleanup(con)  # its scratch table, unless it was adopted
     return results
+
+
+def _is_bulk(entry: SourceEntry) -> bool:
+    return hasattr(PARSERS.get(entry.parser), "plan_landing")
+
+
+def _frame(path: Path, entry: SourceEntry, source_file: str, sha: str, resolver: RegionResolver):
+    """The file's cells as a frame, or a planned bulk landing (judged and inserted by DuckDB).
+    Every failure is an IngestError naming the file."""
+    try:
+        parser = PARSERS[entry.parser]
+        if hasattr(parser, "plan_landing"):
+            return parser.plan_landing(
+                path, entry, source_file=source_file, sha=sha, resolver=resolver
+            )
+        cells = parser(path, entry.options)
+        return cells_to_frame(cells, entry, source_file=source_file, sha=sha, resolver=resolver)
+    except IngestError as exc:
+        if exc.file is None:
+            raise type(exc)(
+                exc.bare_message, file=source_file, sheet=exc.sheet, row=exc.row,
+                column=exc.column,
+            ) from None  # fmt: skip
+        raise
+    except Exception as exc:  # an unreadable file fails that file only, clearly
+        raise IngestError(
+            f"could not read the file: {type(exc).__name__}: {exc}", file=source_file
+        ) from exc
+
+
+def _prepared_landing(con, path: Path, entry: SourceEntry, source_file: str, resolver):
+    """A bulk landing planned and prepared before its SHA-256 is known (set once it is), or the
+    IngestError that refused the file (write_file records it as failed)."""
+    try:
+        landing = _frame(path, entry, source_file, "", resolver)
+    except IngestError as exc:
+        return exc
+    try:
+        landing.prepare(con)
+    except BaseException as exc:
+        landing.cleanup(con)
+        if isinstance(exc, IngestError):
+            return exc
+        raise
+    return landing

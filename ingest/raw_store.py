@@ -447,6 +447,17 @@ def manifest_status(con, source_file: str, sha: str) -> str | None:
     return row[0] if row else None
 
 
+def may_be_unchanged(con, source_file: str, size: int) -> bool:
+    """False when the file's content certainly differs from its landed version's (none landed,
+    or another size): the loader may then land it before its SHA-256 is known."""
+    row = con.execute(
+        "select count(*) from raw.load_manifest "
+        f"where source_file = {_literal(source_file)} and status in ('loaded', 'duplicate') "
+        f"and (file_bytes is null or file_bytes = {int(size)})"
+    ).fetchone()
+    return row[0] > 0
+
+
 def loaded_elsewhere(con, source_file: str, sha: str) -> str | None:
     row = con.execute(
         f"select source_file from raw.load_manifest where file_sha256 = {_literal(sha)} "

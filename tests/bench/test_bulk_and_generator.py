@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -200,6 +201,49 @@ def test_a_bulk_landing_that_fails_after_its_scratch_table_keeps_the_previous_ce
         "select count(*) from duckdb_tables() where table_name like 'bulk_landing%'"
     ).fetchone()[0]
     assert leftovers == 0
+
+
+def test_a_new_bulk_file_lands_while_it_is_hashed_and_keeps_its_sha(od_dir, monkeypatch):
+    """A file whose size differs from its landed version's is landed while its SHA-256 is
+    computed: the landing records the right hash, supersedes the old version, and a
+    byte-identical twin under another name is recorded as a duplicate, its landing dropped."""
+    from ingest import loader
+
+    hashed_in: list[str] = []
+    sha256_of = loader.sha256_of
+
+    def spy(path):
+        hashed_in.append(threading.current_thread().name)
+        return sha256_of(path)
+
+    monkeypatch.setattr(loader, "sha256_of", spy)
+    con = raw_store.connect(":memory:")
+    path = od_dir / OD
+    assert land_originals(con, od_entries("od_flows_csv_bulk"), od_dir)[0].status == "loaded"
+    path.write_text(path.read_text(encoding="utf-8").replace("36729", "367290"), encoding="utf-8")
+    twin = od_dir / "copy" / "od.csv"
+    twin.parent.mkdir()
+    shutil.copy(path, twin)
+    entries = [dataclasses.replace(od_entries("od_flows_csv_bulk")[0], files=(OD, "copy/od.csv"))]
+    results = {r.source_file: r.status for r in land_originals(con, entries, od_dir)}
+
+    assert results == {OD: "loaded", "copy/od.csv": "duplicate"}
+    assert all(name.startswith("sha256") for name in hashed_in)  # new content: in the background
+    assert con.execute("select file_sha256, cells from raw.od_flow_files").fetchall() == [
+        (loader.sha256_of(path), 3040)
+    ]
+    assert con.execute(
+        f"select status from raw.load_manifest where source_file = '{OD}' order by loaded_at"
+    ).fetchall() == [("superseded",), ("loaded",)]
+    assert con.execute("select count(*) from raw.od_flows where value = 367290").fetchone()[0] > 0
+    leftovers = con.execute(
+        "select count(*) from duckdb_tables() where table_name like 'bulk_landing%'"
+    ).fetchone()[0]
+    assert leftovers == 0
+    # unchanged and the same size: hashed first, on this thread, and nothing lands
+    hashed_in.clear()
+    assert {r.status for r in land_originals(con, entries, od_dir)} == {"unchanged"}
+    assert hashed_in == [threading.current_thread().name] * 2
 
 
 def synthetic_landing(raw_dir: Path, rows: int, seed: int = 5) -> tuple[Path, list]:
