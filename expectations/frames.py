@@ -195,7 +195,10 @@ def read_only(
     """A short-lived read-only connection (many readers may share the file; no writer).
 
     Large aggregates spill to `spill_dir` (never next to the build file, whose folder is
-    published) once DuckDB uses `memory_limit`.
+    published) once DuckDB uses `memory_limit`. While a connection to the file is open in this
+    process, another one with the same settings joins its database instance (DuckDB's instance
+    cache): `memory_limit`, threads and `spill_dir` are then shared by both, not per connection
+    (the gates' concurrent reads rely on it, see `gates._run_suites`).
     """
     config: dict[str, Any] = {}
     if memory_limit:
