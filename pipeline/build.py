@@ -6,6 +6,7 @@ runs in its own process; the build file is never the served one.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.raw_store import OD_TABLES, is_od_cells_table
-from pipeline.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, WarehousePaths
+from pipeline.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
 # union is the view raw.od_flow_cells, copied with the file)
@@ -56,9 +57,82 @@ def prepare_build_db(paths: WarehousePaths) -> Path:
     return paths.build_db
 
 
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    return str(candidate) if candidate.exists() else "dbt"
+def dbt_env(paths: WarehousePaths) -> dict[str, str]:
+    """dbt's environment: this process's, with the build file and the profile's directory."""
+    env = dict(os.environ, KZM_BUILD_DB=BUILD_FILE_NAME, DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+class DbtProcess:
+    """One `dbt <args>` run in a dbt process started ahead of time (pipeline/dbt_worker.py).
+
+    `start()` spawns the worker, which imports dbt (~4 s) while the caller does something else
+    (the refresh: ingest); `run()` then hands it the command line. A worker serves one run.
+    `close()` (also on leaving the `with` block) ends a worker that was never used or is still
+    running: it only ever imported modules, or its run was interrupted and the build is private,
+    so it is killed at once, and reaped, rather than waited for (the no-op refresh stays ~1 s).
+    If this process dies without closing it, the worker reads EOF and exits by itself."""
+
+    def __init__(self, paths: WarehousePaths) -> None:
+        self.paths = paths
+        self.env: dict[str, str] | None = None
+        self.proc: subprocess.Popen[str] | None = None
+        self.used = False
+
+    def __enter__(self) -> DbtProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def start(self) -> DbtProcess:
+        """Spawn the worker (returns at once). Its environment is fixed now: dbt reads some of
+        it while importing. Its working directory is set when it runs (the build directory is
+        recreated in between): until then it sits in the repository, where it imports itself."""
+        if self.proc is None:
+            self.env = dbt_env(self.paths)
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "pipeline.dbt_worker"], env=self.env, cwd=REPO_ROOT,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+        return self
+
+    def run(self, *args: str, log_file: Path | None = None) -> None:
+        """Run `dbt <args>` against the build file, exactly as run_dbt documents it."""
+        if self.used:
+            raise RuntimeError("a dbt worker runs dbt once; start another")
+        if self.proc is not None and self.env != dbt_env(self.paths):
+            self.close()  # the environment changed since the start: dbt must see today's
+            self.proc = None
+        self.start()
+        self.used = True
+        self.paths.build_dir.mkdir(parents=True, exist_ok=True)
+        command = {"args": [*args, "--project-dir", str(DBT_PROJECT_DIR)],
+                   "cwd": str(self.paths.build_dir)}  # fmt: skip
+        # communicate() writes the line, closes stdin and drains stdout and stderr together
+        stdout, stderr = self.proc.communicate(json.dumps(command) + "\n")
+        if log_file:
+            log_file.parent.mkdir(parents=True, exist_ok=True)
+            log_file.write_text(stdout + stderr, encoding="utf-8")
+        if self.proc.returncode != 0:
+            failures = [line for line in stdout.splitlines() if "ERROR" in line or "FAIL" in line]
+            raise StageError(f"dbt {args[0]}", "\n".join(failures[-15:]) or stderr[-2000:])
+
+    def close(self) -> None:
+        """End the worker if it still runs, and reap it. Idempotent; fine if never started."""
+        proc = self.proc
+        if proc is None:
+            return
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            try:
+                if pipe:
+                    pipe.close()
+            except OSError:  # e.g. a broken pipe flushing stdin: the worker is gone already
+                pass
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
 
 
 def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> None:
@@ -69,17 +143,9 @@ def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> 
     (dbt_project/target/partial_parse.msgpack, keyed on a hash of the profile) is reused across
     warehouses; an absolute path would force a full parse (~5 s) whenever the warehouse differs.
     target/ and logs/ stay in the project directory (dbt resolves them against --project-dir);
-    DuckDB's spill directory (warehouse.duckdb.tmp) stays next to the build file."""
-    paths.build_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, KZM_BUILD_DB=BUILD_FILE_NAME, DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    cmd = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR)]
-    proc = subprocess.run(cmd, env=env, cwd=paths.build_dir, capture_output=True, text=True)
-    if log_file:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    if proc.returncode != 0:
-        failures = [line for line in proc.stdout.splitlines() if "ERROR" in line or "FAIL" in line][
-            -15:
-        ]
-        raise StageError(f"dbt {args[0]}", "\n".join(failures) or proc.stderr[-2000:])
+    DuckDB's spill directory (warehouse.duckdb.tmp) stays next to the build file.
+
+    dbt runs in its own process (a fresh DbtProcess); the refresh starts its DbtProcess early
+    instead, to hide dbt's start-up."""
+    with DbtProcess(paths) as dbt:
+        dbt.run(*args, log_file=log_file)

@@ -28,7 +28,7 @@ import duckdb
 
 from ingest.cli import land
 from pipeline import publish as publisher
-from pipeline.build import StageError, prepare_build_db, run_dbt
+from pipeline.build import DbtProcess, StageError, prepare_build_db
 from pipeline.faults import maybe_fail
 from pipeline.lock import RefreshLock, RefreshLocked
 from pipeline.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
@@ -183,8 +183,11 @@ def warm_up_gates() -> threading.Thread:
 def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
     timer = StageTimer()
     paths.root.mkdir(parents=True, exist_ok=True)
-    with RefreshLock(paths.lock):
+    # dbt's process starts with the ingest and imports dbt (~4 s) meanwhile; leaving the `with`
+    # block (nothing changed, a failure, or the end) ends it if it is still there (DbtProcess).
+    with RefreshLock(paths.lock), DbtProcess(paths) as dbt:
         with timer.stage("ingest"):
+            dbt.start()
             maybe_fail("ingest")
             if land(raw_dir, paths.raw_store) != 0:
                 raise StageError("ingest", "one or more files failed to load (listed above)")
@@ -210,7 +213,7 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             maybe_fail("dbt")
             warm_up_gates()  # this process only waits for dbt's: import GX meanwhile
             exclusions, unit_tests = dbt_test_plan(code, force)
-            run_dbt(paths, "build", *exclusions, log_file=report_dir / "dbt_build.log")
+            dbt.run("build", *exclusions, log_file=report_dir / "dbt_build.log")
             # The unit tests ran and passed (dbt exits non-zero otherwise) on this code, unless
             # someone edited it while dbt ran: then the stamp is not written.
             if unit_tests == "run" and code_hash() == code:

@@ -1,6 +1,7 @@
-"""The dbt stage's fixed cost: dbt's partial parse is reused across warehouse directories, and
+"""The dbt stage's fixed cost: dbt's partial parse is reused across warehouse directories,
 dbt's unit tests run only when they have not yet passed on the code (pipeline/refresh.py
-dbt_test_plan; pipeline/build.py run_dbt).
+dbt_test_plan; pipeline/build.py run_dbt), and dbt's process is started ahead of time
+(pipeline/dbt_worker.py, pipeline/build.py DbtProcess).
 
 The end-to-end test refreshes from a private copy of the code (as bench/runner.py does): its
 dbt_project/target/ (partial parse, unit-test stamp) then belongs to the test alone, and the
@@ -15,13 +16,15 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from pipeline import refresh as refresh_mod
-from pipeline.paths import REPO_ROOT
+from pipeline.build import DbtProcess, StageError, run_dbt
+from pipeline.paths import REPO_ROOT, WarehousePaths
 
 CODE_PARTS = ("ingest", "pipeline", "dbt_project", "expectations", "data/sample")
 FULL_PARSE = "Unable to do partial parsing"
@@ -71,6 +74,75 @@ def test_skip_dbt_tests_skips_data_and_unit_tests(stamp, monkeypatch):
         ["--exclude", "resource_type:test", "resource_type:unit_test"],
         "skipped: KZM_SKIP_DBT_TESTS=1",
     )
+
+
+# The pre-warmed dbt process ------------------------------------------------------------------
+
+
+def alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()  # a reaped process is gone; a zombie would still show
+
+
+@pytest.mark.parametrize("args", [["--help"], ["no-such-command"]])
+def test_worker_runs_what_the_dbt_cli_runs(args, tmp_path):
+    """Same exit code, stdout and stderr as the console script (`dbt --version` would also say
+    what is the latest dbt on PyPI: not deterministic)."""
+    dbt = Path(sys.executable).with_name("dbt")
+    cli = subprocess.run([dbt, *args], cwd=tmp_path, capture_output=True, text=True)
+    command = json.dumps({"args": args, "cwd": str(tmp_path)})
+    worker = subprocess.run([sys.executable, "-m", "pipeline.dbt_worker"], input=command + "\n",
+                            cwd=REPO_ROOT, capture_output=True, text=True)  # fmt: skip
+    assert (worker.returncode, worker.stdout, worker.stderr) == (
+        cli.returncode, cli.stdout, cli.stderr)  # fmt: skip
+    assert cli.returncode == (0 if args == ["--help"] else 2)
+    assert "Usage: dbt " in cli.stdout + cli.stderr  # not "python -m pipeline.dbt_worker"
+
+
+def test_a_worker_that_reads_eof_exits_quietly(tmp_path):
+    """The refresh did not need dbt, or the refresh process is gone: nothing is run."""
+    dbt = DbtProcess(WarehousePaths(tmp_path)).start()
+    dbt.proc.stdin.close()
+    assert dbt.proc.wait(timeout=120) == 0
+    assert dbt.proc.stdout.read() == dbt.proc.stderr.read() == ""
+    dbt.close()
+    assert not list(tmp_path.iterdir())
+
+
+def test_closing_an_unused_worker_does_not_wait_for_its_imports(tmp_path):
+    DbtProcess(WarehousePaths(tmp_path)).close()  # never started: nothing to do
+    dbt = DbtProcess(WarehousePaths(tmp_path)).start()
+    started = time.monotonic()
+    dbt.close()
+    assert time.monotonic() - started < 2  # dbt's imports take ~4 s
+    assert dbt.proc.returncode is not None and not alive(dbt.proc.pid)
+    dbt.close()  # idempotent
+
+
+def test_the_worker_runs_in_the_build_dir_recreated_after_its_start(tmp_path):
+    """prepare_build_db deletes and recreates the build directory after the refresh started the
+    worker: dbt still runs in it, with the profile's relative path (KZM_BUILD_DB) there."""
+    paths = WarehousePaths(tmp_path)
+    paths.build_dir.mkdir()
+    with DbtProcess(paths) as dbt:
+        dbt.start()
+        shutil.rmtree(paths.build_dir)
+        paths.build_dir.mkdir()
+        dbt.run("debug", log_file=tmp_path / "debug.log")
+    assert not alive(dbt.proc.pid)
+    log = re.sub(r"\x1b\[[0-9;]*m", "", (tmp_path / "debug.log").read_text())
+    assert "path: warehouse.duckdb" in log and "Connection test: [OK connection ok]" in log
+    assert (paths.build_dir / "warehouse.duckdb").is_file()  # dbt's cwd was the new build dir
+    with pytest.raises(RuntimeError, match="runs dbt once"):
+        dbt.run("debug")
+
+
+def test_a_failing_dbt_run_raises_stage_error(tmp_path):
+    paths = WarehousePaths(tmp_path)
+    expected = "(?s)dbt no-such-command failed: .*No such command"
+    with pytest.raises(StageError, match=expected) as exc:
+        run_dbt(paths, "no-such-command", log_file=tmp_path / "logs" / "dbt.log")
+    assert exc.value.stage == "dbt no-such-command"
+    assert "No such command" in (tmp_path / "logs" / "dbt.log").read_text()
 
 
 # End to end: refreshes of two warehouses from one copy of the code ------------------------------
