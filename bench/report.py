@@ -7,7 +7,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-TARGET_X_FLOOR = 3.0
+TARGET_X_FLOOR = 3.0  # the whole refresh at 10^8 rows, against the floor query
+TARGET_X_FLOOR_ROWS = 100_000_000
 TARGET_PEAK_MIB = 4096.0
 NOOP_TARGET_S = 1.5  # "about a second"
 
@@ -148,9 +149,14 @@ def markdown(runs: list[dict], machine: dict, started: datetime, sizes: list[int
                 out.append(f"| {r['name']} | not reached ({r['status']}) | — |")
                 continue
             xf = r.get("x_floor")
+            if r["rows"] < TARGET_X_FLOOR_ROWS:  # fixed costs (dbt, gates) dominate below
+                floor_verdict = f"no target below 10^8 rows ({_fmt(xf)}×)"
+            else:
+                met = xf is not None and xf <= TARGET_X_FLOOR
+                floor_verdict = f"{'met' if met else 'MISSED'} ({_fmt(xf)}×)"
             out.append(
-                f"| {r['name']} | {'met' if xf and xf <= TARGET_X_FLOOR else 'MISSED'} "
-                f"({_fmt(xf)}×) | {'met' if r['peak_rss_mib'] < TARGET_PEAK_MIB else 'MISSED'} "
+                f"| {r['name']} | {floor_verdict} "
+                f"| {'met' if r['peak_rss_mib'] < TARGET_PEAK_MIB else 'MISSED'} "
                 f"({_fmt(r['peak_rss_mib'], 0)} MiB) |"
             )
     from bench.runner import size_label
