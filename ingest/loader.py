@@ -7,6 +7,10 @@ Idempotency rules (DESIGN.md §5.4):
   superseded in the manifest);
 - a file that fails (layout drift, unknown symbol, unknown region) is recorded as failed and
   leaves its previous rows untouched; the other files still load.
+
+A bulk file (ingest/bulk_od.py) whose size differs from its landed version's cannot be unchanged:
+it is landed in its scratch table while its SHA-256 is computed, and the scratch table is dropped
+if the hash shows a byte-identical twin of another file.
 """
 
 from __future__ import annotations
