@@ -589,19 +589,6 @@ def _validate_suite(read: _SuiteRead, settings: Settings) -> dict[str, Any]:
     return report
 
 
-def _run_suite(
-    suite: Suite,
-    build_db: Path,
-    params: dict[str, Any],
-    previous_count: int | None,
-    settings: Settings,
-    spill_dir: Path | None = None,
-) -> dict[str, Any]:
-    """Both phases of one suite in this thread (the sequential form of `run_gates`' loop)."""
-    read = _read_suite(suite, build_db, params, previous_count, settings, spill_dir)
-    return _validate_suite(read, settings)
-
-
 # ----------------------------------------------------------------------------- the gate run
 
 _READ_WORKERS = 2  # the machine has 2 cores; GX validates on the main thread meanwhile
@@ -623,7 +610,7 @@ def _run_suites(
     suites in the order their reads finish (a slow read holds up no other suite): DuckDB
     overlaps GX on the 2 cores (DuckDB's aggregates use both cores themselves, so the gain is
     the core time a sequential run leaves idle, a few seconds at 10^8, not the whole GX time).
-    Reports come back in suite order with the same contents as a sequential run (`_run_suite`);
+    Reports come back in suite order with the same contents as a sequential run (read, validate);
     an exception from a read or a validation is raised here and the reads not started yet are
     cancelled (the `with` waits for the at most 2 running ones).
 

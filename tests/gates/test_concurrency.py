@@ -31,10 +31,11 @@ def without_timings(value: Any) -> Any:
 def sequential(build_db, suites, params, previous, settings):
     """`gates._run_suites` without threads: read then validate, suite after suite."""
     with tempfile.TemporaryDirectory(prefix="kzm-gates-test-spill-") as spill:
-        return [
-            gates._run_suite(s, build_db, params, previous.get(s.table), settings, Path(spill))
+        reads = (
+            gates._read_suite(s, build_db, params, previous.get(s.table), settings, Path(spill))
             for s in suites
-        ]
+        )
+        return [gates._validate_suite(read, settings) for read in reads]
 
 
 def read_threads() -> list[threading.Thread]:
