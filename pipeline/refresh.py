@@ -165,7 +165,7 @@ def dbt_test_plan(code: str, force: bool) -> tuple[list[str], str]:
     return [], "run"
 
 
-def warm_up_gates() -> threading.Thread:
+def warm_up_gates() -> None:
     """Import Great Expectations and make its context (~3 s) in a background thread: the dbt
     stage runs in a subprocess and leaves this process idle; the gates then start at once (they
     wait for the thread if it has not finished). Harmless when the gates never run."""
@@ -175,9 +175,7 @@ def warm_up_gates() -> threading.Thread:
 
         prepare_gx()
 
-    thread = threading.Thread(target=prepare, name="gx-warm-up", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=prepare, name="gx-warm-up", daemon=True).start()
 
 
 def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
