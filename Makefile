@@ -5,7 +5,9 @@ SHELL := /bin/bash
 PYTHON_BIN ?= python3.11
 VENV       ?= .venv
 PY         := $(VENV)/bin/python
+# One stamp per lock content: a changed lock reinstalls, an unchanged one costs nothing.
 STAMP      := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+DEV_STAMP  := $(VENV)/.installed-dev-$(shell cat requirements.lock requirements-dev.lock | sha256sum | cut -c1-12)
 
 RAW_DIR    ?=
 FORCE      ?=
@@ -24,17 +26,27 @@ help: ## List every target with one line each
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
-	@echo "==> setup: creating $(VENV) from requirements.lock"
+	@echo "==> setup: creating $(VENV) from requirements.lock (runtime only)"
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip==25.3"
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-[0-9a-f]*
 	@touch $@
 
-setup: $(STAMP) ## Create the Python environment from the lock (idempotent)
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	@echo "==> setup-dev: adding the development tools from requirements-dev.lock"
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $@
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (maintainers; needs uv)
-	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+setup: $(STAMP) ## Create the runtime environment from requirements.lock (idempotent)
+
+setup-dev: $(DEV_STAMP) ## Add the test, lint and bench tools from requirements-dev.lock
+
+lock: ## Re-resolve both locks from pyproject.toml (maintainers; needs uv; Python 3.11-3.13)
+	uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes --no-header \
+	  -c requirements.lock -o requirements-dev.lock
 
 ingest: setup ## Land raw extracts in warehouse/raw_store.duckdb (RAW_DIR=... for originals; default: embedded sample)
 	$(PY) -m ingest load $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",)
@@ -60,7 +72,7 @@ docs: setup ## Generate dbt docs from the served build and serve them on port 80
 	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs generate
 	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs serve --port 8080 --no-browser
 
-lint: setup ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
+lint: setup-dev ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	@# the dbt templater compiles against a scratch database (no build needed to lint), with its
@@ -71,14 +83,14 @@ lint: setup ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
 	  DBT_TARGET_PATH=$(CURDIR)/warehouse/lint/target \
 	  ../$(VENV)/bin/sqlfluff lint models tests --dialect duckdb
 
-test: setup ## Run the whole test suite (lint included)
+test: setup-dev ## Run the whole test suite (lint included)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
-bench: setup ## Benchmarks: refresh stages, no-op refresh, app pages, synthetic sizes (SIZES=1e6,1e7)
+bench: setup-dev ## Benchmarks: refresh stages, no-op refresh, app pages, synthetic sizes (SIZES=1e6,1e7)
 	$(PY) -m bench $(if $(SIZES),--sizes $(SIZES),)
 
 clean: ## Remove build outputs (keeps the environment)
 	rm -rf warehouse dbt_project/target dbt_project/logs logs
 
-.PHONY: help setup lock ingest refresh rollback sample download app docs lint test bench clean
+.PHONY: help setup setup-dev lock ingest refresh rollback sample download app docs lint test bench clean
