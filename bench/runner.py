@@ -34,13 +34,14 @@ import psutil
 
 from bench.generator import generate, max_rows
 from bench.measure import Measured, run_measured
-from pipeline.paths import REPO_ROOT
+from core.paths import REPO_ROOT
 
 WORK_DIR = REPO_ROOT / "warehouse" / "bench"
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 SEED = 20240607
 MEMORY_LIMIT = "3GB"  # DuckDB, for the bench's own connections (bulk ingest, floor)
 SNAPSHOT_DIRS = (
+    "core",
     "ingest",
     "pipeline",
     "dbt_project",

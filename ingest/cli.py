@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.lock import RefreshLock, RefreshLocked
+from core.paths import warehouse_paths
 from ingest import raw_store, sample
 from ingest.loader import LoadResult, land_originals
 from ingest.registry import load_registry
-from pipeline.lock import RefreshLock, RefreshLocked
-from pipeline.paths import warehouse_paths
 
 
 def report(results: list[LoadResult]) -> int:

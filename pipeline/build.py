@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from core.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
 from ingest.raw_store import OD_TABLES, is_od_cells_table
-from pipeline.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
 # union is the view raw.od_flow_cells, copied with the file)

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.faults import maybe_fail
-from pipeline.paths import BUILD_FILE_NAME, WarehousePaths, warehouse_paths
+from core.faults import maybe_fail
+from core.paths import BUILD_FILE_NAME, WarehousePaths, warehouse_paths
 
 SERVED_SCHEMAS = ("marts", "raw", "reference", "intermediate")
 # ingest/raw_store.py: the raw OD cells as published, and the union of the per-file cells tables

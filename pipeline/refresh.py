@@ -26,16 +26,16 @@ from pathlib import Path
 
 import duckdb
 
+from core.faults import maybe_fail
+from core.lock import RefreshLock, RefreshLocked
+from core.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
 from ingest.cli import land
 from pipeline import publish as publisher
 from pipeline.build import DbtProcess, StageError, prepare_build_db
-from pipeline.faults import maybe_fail
-from pipeline.lock import RefreshLock, RefreshLocked
-from pipeline.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
 
 # Code whose change must rebuild the warehouse even when the inputs did not change.
 CODE_DIRS = ("ingest", "dbt_project/models", "dbt_project/seeds", "dbt_project/macros",
-             "dbt_project/tests", "expectations", "pipeline")  # fmt: skip
+             "dbt_project/tests", "expectations", "pipeline", "core")  # fmt: skip
 CODE_FILES = ("dbt_project/dbt_project.yml",)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json"}
 # Where the last dbt build whose unit tests ran and passed records the code they passed on.

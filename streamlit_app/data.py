@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.paths import warehouse_paths
+from core.paths import warehouse_paths
 
 # Tables the app reads, with the columns it relies on (issue 3 / issue 4 contract). Other columns
 # are shown where a page lists a table as is.

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from core.paths import REPO_ROOT, WarehousePaths
 from ingest import raw_store, sample
 from ingest.registry import load_registry
 from pipeline.build import prepare_build_db, run_dbt
-from pipeline.paths import REPO_ROOT, WarehousePaths
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 PUBLIC_COPIES = SHARED_DATA / "public-copies"

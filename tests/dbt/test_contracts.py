@@ -11,7 +11,7 @@ import duckdb
 import pytest
 import yaml
 
-from pipeline.paths import DBT_PROJECT_DIR
+from core.paths import DBT_PROJECT_DIR
 
 
 def contracted_marts() -> list[tuple[str, list[str], list[str]]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.paths import DBT_PROJECT_DIR
+from core.paths import DBT_PROJECT_DIR
 
 OD_FILE = "Diar299__kz-migration/Internal_migration.csv"
 KANAT_FILE = "kanatislambekov__internal-migration-flow-kz/internal_migration_{year}.csv"

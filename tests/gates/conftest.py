@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.paths import BUILD_FILE_NAME
 from expectations.gates import GateReport, run_gates
 from ingest.raw_store import is_od_cells_table
-from pipeline.paths import BUILD_FILE_NAME
 
 
 @pytest.fixture(scope="session")

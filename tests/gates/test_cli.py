@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.paths import REPO_ROOT
+from core.paths import REPO_ROOT
 
 
 def run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:

@@ -22,11 +22,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.paths import REPO_ROOT, WarehousePaths
 from pipeline import refresh as refresh_mod
 from pipeline.build import DbtProcess, StageError, run_dbt
-from pipeline.paths import REPO_ROOT, WarehousePaths
 
-CODE_PARTS = ("ingest", "pipeline", "dbt_project", "expectations", "data/sample")
+CODE_PARTS = ("core", "ingest", "pipeline", "dbt_project", "expectations", "data/sample")
 FULL_PARSE = "Unable to do partial parsing"
 
 

@@ -9,10 +9,10 @@ import os
 import duckdb
 import pytest
 
+from core.faults import InjectedFault
+from core.lock import RefreshLock, RefreshLocked
+from core.paths import WarehousePaths
 from pipeline import publish
-from pipeline.faults import InjectedFault
-from pipeline.lock import RefreshLock, RefreshLocked
-from pipeline.paths import WarehousePaths
 
 
 def make_build(paths: WarehousePaths, rows: int, with_view: bool = True) -> None:

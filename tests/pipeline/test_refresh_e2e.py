@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.paths import REPO_ROOT, WarehousePaths
+from core.paths import REPO_ROOT, WarehousePaths
 
 pytestmark = pytest.mark.slow
 
@@ -184,7 +184,7 @@ def test_bad_input_fails_with_the_cell_and_publishes_nothing(warehouse, public_c
 
 
 def test_second_refresh_exits_at_once_while_one_runs(warehouse):
-    from pipeline.lock import RefreshLock
+    from core.lock import RefreshLock
 
     with RefreshLock(warehouse.lock):
         started = time.monotonic()
