@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from bench.runner import parse_size, run
+from bench.runner import rerender, run
+from bench.sizes import parse_size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,8 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.rerender:
-        from bench.runner import rerender
-
         for path in rerender():
             print(f"wrote {path}")
         return 0

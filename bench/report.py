@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.sizes import size_label
+
 TARGET_X_FLOOR = 3.0  # the whole refresh at 10^8 rows, against the floor query
 TARGET_X_FLOOR_ROWS = 100_000_000
 TARGET_PEAK_MIB = 4096.0
@@ -159,8 +161,6 @@ def markdown(runs: list[dict], machine: dict, started: datetime, sizes: list[int
                 f"| {'met' if r['peak_rss_mib'] < TARGET_PEAK_MIB else 'MISSED'} "
                 f"({_fmt(r['peak_rss_mib'], 0)} MiB) |"
             )
-    from bench.runner import size_label
-
     missing = [s for s in sizes if f"synthetic_{size_label(s)}" not in by_name]
     if missing:
         out += ["", f"Sizes requested but not run: {missing}."]

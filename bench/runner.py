@@ -20,20 +20,25 @@ bench/results/.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
 import re
 import shutil
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import psutil
 
 from bench.generator import generate, max_rows
 from bench.measure import Measured, run_measured
+from bench.report import write_report
+from bench.sizes import size_label
 from core.paths import REPO_ROOT
 
 WORK_DIR = REPO_ROOT / "warehouse" / "bench"
@@ -60,18 +65,6 @@ APP_PAGES = (
 )
 
 
-def parse_size(text: str) -> int:
-    value = float(text)
-    if not value.is_integer() or value <= 0:
-        raise ValueError(f"size must be a positive whole number of rows, not {text!r}")
-    return int(value)
-
-
-def size_label(rows: int) -> str:
-    exp = len(str(rows)) - 1
-    return f"1e{exp}" if rows == 10**exp else str(rows)
-
-
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -81,8 +74,6 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    import duckdb
-
     return {
         "nproc": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
@@ -109,7 +100,6 @@ def snapshot_code() -> dict:
     for folder in SNAPSHOT_DIRS:
         shutil.copytree(REPO_ROOT / folder, CODE / folder, ignore=ignore)
     shutil.copy(REPO_ROOT / "pyproject.toml", CODE / "pyproject.toml")
-    import subprocess
 
     def git(*args: str) -> str:
         out = subprocess.run(["git", *args], cwd=CODE, capture_output=True, text=True)
@@ -126,8 +116,6 @@ def snapshot_code() -> dict:
 def apply_proposals(prefixes: tuple[str, ...]) -> str:
     """Apply bench/proposals/<prefix>-*.patch to the snapshot (what-if runs); the runs of such
     a bench are named with `+p<prefixes>` so they never replace the baseline runs."""
-    import subprocess
-
     folder = Path(__file__).resolve().parent / "proposals"
     for prefix in prefixes:
         (patch,) = folder.glob(f"{prefix}-*.patch")
@@ -258,14 +246,10 @@ def dbt_slowest(top: int = 8) -> list[dict]:
 
 
 def _generator_hash() -> str:
-    import hashlib
-
     return hashlib.sha256((REPO_ROOT / "bench" / "generator.py").read_bytes()).hexdigest()[:16]
 
 
 def _raw_rows(warehouse: Path) -> int | None:
-    import duckdb
-
     try:
         with duckdb.connect(str(warehouse / "raw_store.duckdb"), read_only=True) as con:
             return sum(
@@ -437,8 +421,6 @@ def run(
         f"code snapshot of {code['git_commit'][:12]} (+{code['uncommitted_paths']} uncommitted "
         f"paths) in {CODE}"
     )
-    from bench.report import write_report
-
     info = {**machine(), "code": code}
 
     carried: list[dict] = []
@@ -474,8 +456,6 @@ def run(
 def rerender() -> list[Path]:
     """Rewrite the newest dated report (and latest.json) from its JSON with the current report
     code, e.g. after improving the error extraction; nothing is measured again."""
-    from bench.report import write_report
-
     newest = max(RESULTS_DIR.glob("20*.json"))
     doc = json.loads(newest.read_text())
     for record in doc["runs"]:
