@@ -123,8 +123,7 @@ implausible_zeros as (
         on observations.measure = indicators.measure
     inner join frames
         on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
+            {{ year_in_frame('observations.year', 'frames') }}
     where
         indicators.zero_means_missing
         and observations.value = 0

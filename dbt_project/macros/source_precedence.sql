@@ -1,0 +1,39 @@
+{#- Where several sources publish the same figure, seed precedence decides (migration_source_precedence,
+    indicator_source_precedence): the lowest precedence wins (precedence_rank = 1 of the candidates)
+    and every other source is compared with the chosen figure. -#}
+
+{#- Rank of a candidate among the sources of the same figure: 1 = the figure kept. -#}
+{% macro precedence_rank(partition_by, order_by='precedence') -%}
+    row_number() over (partition by {{ partition_by | join(', ') }} order by {{ order_by }})
+{%- endmacro %}
+
+{#- One row per figure kept (precedence_rank = 1 of `candidates`, keyed by `keys`) with the other
+    sources compared with it: other_sources (how many), sources_disagreeing (how many differ by
+    more than `tolerances`.tolerance, from seed migration_check_tolerances) and
+    disagreeing_values ('source=value, ...' in precedence order; NULL when none disagrees).
+    `candidates` has source_id, precedence, precedence_rank and `value_column`. -#}
+{% macro compare_with_chosen(candidates, keys, value_column, tolerances) -%}
+    {%- set differs -%}
+        abs(other_candidates.{{ value_column }} - chosen.{{ value_column }}) > {{ tolerances }}.tolerance
+    {%- endset -%}
+    select
+        {%- for key in keys %}
+        chosen.{{ key }},
+        {%- endfor %}
+        count(other_candidates.source_id) as other_sources,
+        count(other_candidates.source_id) filter (where {{ differs }}) as sources_disagreeing,
+        string_agg(
+            other_candidates.source_id || '=' || other_candidates.{{ value_column }}::varchar,
+            ', ' order by other_candidates.precedence
+        ) filter (where {{ differs }}) as disagreeing_values
+    from {{ candidates }} as chosen
+    cross join {{ tolerances }}
+    left join {{ candidates }} as other_candidates
+        on
+            {%- for key in keys %}
+            chosen.{{ key }} = other_candidates.{{ key }} and
+            {%- endfor %}
+            other_candidates.precedence_rank > 1
+    where chosen.precedence_rank = 1
+    group by all
+{%- endmacro %}
