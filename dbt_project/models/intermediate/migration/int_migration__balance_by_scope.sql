@@ -42,27 +42,25 @@ all_scopes as (
         lineage_od_cells
     from interregional
 
-    {%- for observation_scope in ['internal', 'total'] %}
-
-    union all
-
     -- internal and total rows trace back to raw.observations ids, not to OD cells
-    select
-        region_frame,
-        region_code,
-        year,
-        flow_scope,
-        arrivals,
-        departures,
-        net_migration,
-        source_id,
-        base_flag,
-        base_note,
-        lineage_observation_ids,
-        null::varchar[] as lineage_od_source_files,
-        null::bigint as lineage_od_cells
-    from {{ observation_scope }}
-    {%- endfor %}
+    {% for observation_scope in ['internal', 'total'] %}
+        union all
+        select
+            region_frame,
+            region_code,
+            year,
+            flow_scope,
+            arrivals,
+            departures,
+            net_migration,
+            source_id,
+            base_flag,
+            base_note,
+            lineage_observation_ids,
+            null::varchar[] as lineage_od_source_files,
+            null::bigint as lineage_od_cells
+        from {{ observation_scope }}
+    {% endfor %}
 
 )
 
