@@ -1,7 +1,7 @@
 {#- The region frame a year is published in (seed region_frames): BNS publishes the reform years
     2018 and 2022 in the new frame, so year y belongs to the frame whose [first_year, last_year]
     holds it (last_year NULL = still in force). `frames` is the alias of a relation with
-    first_year and last_year (the seed itself or stg_reference__region_frame_units). -#}
+    first_year and last_year (the seed itself or int_regions__frame_units). -#}
 {% macro year_in_frame(year_column, frames) -%}
     {{ year_column }} >= {{ frames }}.first_year
     and {{ year_column }} <= coalesce({{ frames }}.last_year, 9999)

@@ -1,12 +1,12 @@
 {#- Every region_code (other than the Republic) is a unit of the frame its year is published in
-    (stg_reference__region_frame_units): kz16 up to 2017, kz17 2018-2021, kz20 from 2022. -#}
+    (int_regions__frame_units): kz16 up to 2017, kz17 2018-2021, kz20 from 2022. -#}
 {% test region_in_year_frame(model, column_name, year_column) %}
 
 with
 
 frame_units as (
 
-    select * from {{ ref('stg_reference__region_frame_units') }}
+    select * from {{ ref('int_regions__frame_units') }}
 
 )
 

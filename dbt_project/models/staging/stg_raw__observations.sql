@@ -12,10 +12,10 @@ observations as (
 ),
 
 -- a unit is valid in year y when it is a unit of y's frame (BNS publishes the reform years 2018
--- and 2022 in the new frame)
+-- and 2022 in the new frame); the model holding that rule is built from seeds alone
 frame_units as (
 
-    select * from {{ ref('stg_reference__region_frame_units') }}
+    select * from {{ ref('int_regions__frame_units') }}
 
 ),
 
