@@ -7,19 +7,17 @@
     row_number() over (partition by {{ partition_by | join(', ') }} order by {{ order_by }})
 {%- endmacro %}
 
-{#- One row per figure kept (precedence_rank = 1 of `candidates`, keyed by `keys`) with the other
-    sources compared with it: other_sources (how many), sources_disagreeing (how many differ by
-    more than `tolerances`.tolerance, from seed migration_check_tolerances) and
+{#- The figures kept (every column of the candidates with precedence_rank = 1, one row per `keys`)
+    with the other sources compared with each: other_sources (how many), sources_disagreeing (how
+    many differ by more than `tolerances`.tolerance, a row of seed migration_check_tolerances) and
     disagreeing_values ('source=value, ...' in precedence order; NULL when none disagrees).
     `candidates` has source_id, precedence, precedence_rank and `value_column`. -#}
-{% macro compare_with_chosen(candidates, keys, value_column, tolerances) -%}
+{% macro chosen_with_comparison(candidates, keys, value_column, tolerances) -%}
     {%- set differs -%}
         abs(other_candidates.{{ value_column }} - chosen.{{ value_column }}) > {{ tolerances }}.tolerance
     {%- endset -%}
     select
-        {%- for key in keys %}
-        chosen.{{ key }},
-        {%- endfor %}
+        chosen.*,
         count(other_candidates.source_id) as other_sources,
         count(other_candidates.source_id) filter (where {{ differs }}) as sources_disagreeing,
         string_agg(

@@ -25,16 +25,10 @@ unit_parts as (
 
 ),
 
+-- the figure of the source ranked first, every other source compared with it
 chosen as (
 
-    select * from candidates
-    where precedence_rank = 1
-
-),
-
-comparison as (
-
-    {{ compare_with_chosen('candidates', ['region_code', 'year'], 'net_migration', 'tolerances') }}
+    {{ chosen_with_comparison('candidates', ['region_code', 'year'], 'net_migration', 'tolerances') }}
 
 ),
 
@@ -46,14 +40,10 @@ published_units as (
         chosen.native_frame,
         chosen.net_migration,
         chosen.source_id,
-        chosen.precedence > 1 and comparison.other_sources = 0 as is_low_precedence_only,
-        comparison.sources_disagreeing > 0 as is_disputed,
+        chosen.precedence > 1 and chosen.other_sources = 0 as is_low_precedence_only,
+        chosen.sources_disagreeing > 0 as is_disputed,
         chosen.observation_id
     from chosen
-    inner join comparison
-        on
-            chosen.region_code = comparison.region_code
-            and chosen.year = comparison.year
 
 ),
 

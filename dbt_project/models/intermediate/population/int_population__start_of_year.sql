@@ -22,16 +22,10 @@ frames as (
 
 ),
 
+-- the figure of the source ranked first, every other source compared with it
 chosen as (
 
-    select * from candidates
-    where precedence_rank = 1
-
-),
-
-comparison as (
-
-    {{ compare_with_chosen('candidates', ['region_code', 'year'], 'population_value', 'tolerances') }}
+    {{ chosen_with_comparison('candidates', ['region_code', 'year'], 'population_value', 'tolerances') }}
 
 ),
 
@@ -43,21 +37,21 @@ regional as (
         chosen.region_frame,
         chosen.population_value as population_start_of_year,
         chosen.source_id,
-        comparison.other_sources + 1 as sources_compared,
+        chosen.other_sources + 1 as sources_compared,
         case
-            when comparison.sources_disagreeing > 0 then 'sources_disagree'
+            when chosen.sources_disagreeing > 0 then 'sources_disagree'
             when chosen.is_parts_summed then 'publisher_new_frame_parts_summed'
-            when chosen.precedence > 1 and comparison.other_sources = 0
+            when chosen.precedence > 1 and chosen.other_sources = 0
                 then 'low_precedence_source_only'
             else 'ok'
         end as quality_flag,
         concat_ws(
             '; ',
             case
-                when comparison.sources_disagreeing > 0
+                when chosen.sources_disagreeing > 0
                     then
                         chosen.source_id || '=' || chosen.population_value::varchar
-                        || ' kept by precedence; disagreeing: ' || comparison.disagreeing_values
+                        || ' kept by precedence; disagreeing: ' || chosen.disagreeing_values
             end,
             case
                 when chosen.is_parts_summed
@@ -66,17 +60,13 @@ regional as (
                         || 'parent = its row plus those units'
             end,
             case
-                when chosen.precedence > 1 and comparison.other_sources = 0
+                when chosen.precedence > 1 and chosen.other_sources = 0
                     then 'only ' || chosen.source_id || ' has this figure'
             end
         ) as quality_note,
         chosen.observation_ids as lineage_observation_ids,
         chosen.is_national
     from chosen
-    inner join comparison
-        on
-            chosen.region_code = comparison.region_code
-            and chosen.year = comparison.year
 
 ),
 
