@@ -24,14 +24,24 @@
             other_candidates.source_id || '=' || other_candidates.{{ value_column }}::varchar,
             ', ' order by other_candidates.precedence
         ) filter (where {{ differs }}) as disagreeing_values
+    {{ chosen_against_other_sources(candidates, keys, 'left', tolerances) }}
+    group by all
+{%- endmacro %}
+
+{#- The from clause that sets each kept figure (alias chosen: precedence_rank = 1 of `candidates`)
+    beside every other source of the same `keys` (alias other_candidates). join_type 'inner'
+    keeps only the figures with another source, 'left' keeps every kept figure; `cross_join`
+    names a one-row relation to join to every row (a tolerance). -#}
+{% macro chosen_against_other_sources(candidates, keys, join_type='inner', cross_join=none) -%}
     from {{ candidates }} as chosen
-    cross join {{ tolerances }}
-    left join {{ candidates }} as other_candidates
+    {%- if cross_join %}
+    cross join {{ cross_join }}
+    {%- endif %}
+    {{ join_type }} join {{ candidates }} as other_candidates
         on
             {%- for key in keys %}
             chosen.{{ key }} = other_candidates.{{ key }} and
             {%- endfor %}
             other_candidates.precedence_rank > 1
     where chosen.precedence_rank = 1
-    group by all
 {%- endmacro %}
