@@ -75,7 +75,8 @@ def compare(base_db: Path, branch_db: Path) -> list[str]:
             lines.append(f"MISSING   marts.{table}: not in the {side} build")
             continue
         if base_tables[table] != branch_tables[table]:
-            lines.append(f"DIFFERENT marts.{table}: columns {base_tables[table]} != {branch_tables[table]}")
+            columns = f"{base_tables[table]} != {branch_tables[table]}"
+            lines.append(f"DIFFERENT marts.{table}: columns {columns}")
             continue
         base_rel, branch_rel = f"base_build.marts.{table}", f"branch_build.marts.{table}"
         base_rows = con.execute(f"select count(*) from {base_rel}").fetchone()[0]
@@ -86,7 +87,8 @@ def compare(base_db: Path, branch_db: Path) -> list[str]:
         only_branch = con.execute(
             f"select count(*) from (select * from {branch_rel} except all select * from {base_rel})"
         ).fetchone()[0]
-        verdict = "identical" if only_base == only_branch == 0 and base_rows == branch_rows else "DIFFERENT"
+        same = only_base == only_branch == 0 and base_rows == branch_rows
+        verdict = "identical" if same else "DIFFERENT"
         lines.append(
             f"{verdict:<9} marts.{table}: {base_rows} rows in base, {branch_rows} in branch, "
             f"{only_base} only in base, {only_branch} only in branch"
@@ -97,11 +99,12 @@ def compare(base_db: Path, branch_db: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base-rev", default="e5dfe3a", help="git revision to compare against")
-    parser.add_argument("--raw-dir", default=None, help="RAW_DIR for both builds (default: embedded sample)")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/marts-compare"), help="scratch folder")
-    parser.add_argument("--base-warehouse", type=Path, help="an already built base warehouse folder")
-    parser.add_argument("--branch-warehouse", type=Path, help="an already built branch warehouse folder")
+    add = parser.add_argument
+    add("--base-rev", default="e5dfe3a", help="git revision to compare against")
+    add("--raw-dir", default=None, help="RAW_DIR for both builds (default: embedded sample)")
+    add("--work", type=Path, default=Path("/tmp/marts-compare"), help="scratch folder")
+    add("--base-warehouse", type=Path, help="an already built base warehouse folder")
+    add("--branch-warehouse", type=Path, help="an already built branch warehouse folder")
     args = parser.parse_args(argv)
 
     base_warehouse = args.base_warehouse

@@ -46,9 +46,9 @@ def test_every_mart_column_has_a_comment(build_con):
 
 def test_a_column_comment_is_the_columns_description_in_the_yml(build_con):
     documented = documented_marts()["fct_migration_balance"]
-    description = next(c["description"] for c in documented["columns"] if c["name"] == "net_migration")
+    column = next(c for c in documented["columns"] if c["name"] == "net_migration")
     comment = build_con.execute(
-        "select comment from duckdb_columns() "
-        "where schema_name = 'marts' and table_name = 'fct_migration_balance' and column_name = 'net_migration'"
+        "select comment from duckdb_columns() where schema_name = 'marts' "
+        "and table_name = 'fct_migration_balance' and column_name = 'net_migration'"
     ).fetchone()[0]
-    assert comment.strip() == description.strip()
+    assert comment.strip() == column["description"].strip()
