@@ -30,3 +30,16 @@
     group by all
     having count(*) = {{ unit_parts }}.parts_in_unit
 {%- endmacro %}
+
+{#- The from clause of the observations of an indicator's measure (seed indicators), each with the
+    frame of its year (alias frames): where the socio-economic candidates and the indicator
+    checks read the same cells. -#}
+{% macro from_indicator_observations_in_year_frame(
+    observations='observations', indicators='indicators', frames='frames'
+) -%}
+    from {{ observations }}
+    inner join {{ indicators }}
+        on {{ observations }}.measure = {{ indicators }}.measure
+    inner join {{ frames }}
+        on {{ year_in_frame(observations ~ '.year', frames) }}
+{%- endmacro %}

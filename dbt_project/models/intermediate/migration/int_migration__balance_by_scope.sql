@@ -24,27 +24,11 @@ total as (
 
 ),
 
+-- interregional rows trace back to OD cells (source files, cell count), internal and total rows
+-- to raw.observations ids
 all_scopes as (
 
-    select
-        region_frame,
-        region_code,
-        year,
-        flow_scope,
-        arrivals,
-        departures,
-        net_migration,
-        source_id,
-        base_flag,
-        base_note,
-        []::varchar[] as lineage_observation_ids,
-        lineage_od_source_files,
-        lineage_od_cells
-    from interregional
-
-    -- internal and total rows trace back to raw.observations ids, not to OD cells
-    {% for observation_scope in ['internal', 'total'] %}
-        union all
+    {% for scope in ['interregional', 'internal', 'total'] %}
         select
             region_frame,
             region_code,
@@ -56,10 +40,17 @@ all_scopes as (
             source_id,
             base_flag,
             base_note,
-            lineage_observation_ids,
-            null::varchar[] as lineage_od_source_files,
-            null::bigint as lineage_od_cells
-        from {{ observation_scope }}
+            {% if scope == 'interregional' -%}
+                []::varchar[] as lineage_observation_ids,
+                lineage_od_source_files,
+                lineage_od_cells
+            {%- else -%}
+                lineage_observation_ids,
+                null::varchar[] as lineage_od_source_files,
+                null::bigint as lineage_od_cells
+            {%- endif %}
+        from {{ scope }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

@@ -118,12 +118,7 @@ implausible_zeros as (
         || observations.period || ', ' || observations.source_file || ' row '
         || observations.row_number::varchar || ', ' || observations.column_name
         || '); treated as missing, not scored' as detail
-    from observations
-    inner join indicators
-        on observations.measure = indicators.measure
-    inner join frames
-        on
-            {{ year_in_frame('observations.year', 'frames') }}
+    {{ from_indicator_observations_in_year_frame() }}
     where
         indicators.zero_means_missing
         and observations.value = 0

@@ -50,12 +50,7 @@ usable_observations as (
         observations.value,
         indicators.indicator_code,
         frames.region_frame
-    from observations
-    inner join indicators
-        on observations.measure = indicators.measure
-    inner join frames
-        on
-            {{ year_in_frame('observations.year', 'frames') }}
+    {{ from_indicator_observations_in_year_frame() }}
     where
         observations.value is not null
         and observations.staging_flag is null
