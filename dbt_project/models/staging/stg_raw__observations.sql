@@ -11,19 +11,11 @@ observations as (
 
 ),
 
--- the frame a year is published in: BNS publishes the reform years 2018 and 2022 in the new
--- frame, so a unit is valid in year y when it is a unit of y's frame
+-- a unit is valid in year y when it is a unit of y's frame (BNS publishes the reform years 2018
+-- and 2022 in the new frame); the model holding that rule is built from seeds alone
 frame_units as (
 
-    select
-        frames.first_year,
-        frames.last_year,
-        frame_map.region_code
-    from {{ ref('region_frames') }} as frames
-    inner join {{ ref('region_frame_map') }} as frame_map
-        on
-            frames.region_frame = frame_map.region_frame
-            and frame_map.region_code = frame_map.frame_region_code
+    select * from {{ ref('int_regions__frame_units') }}
 
 ),
 
@@ -37,8 +29,7 @@ validity as (
     left join frame_units
         on
             observations.region_code = frame_units.region_code
-            and observations.year >= frame_units.first_year
-            and observations.year <= coalesce(frame_units.last_year, 9999)
+            and {{ year_in_frame('observations.year', 'frame_units') }}
     group by observations.observation_id, observations.territory_level
 
 )

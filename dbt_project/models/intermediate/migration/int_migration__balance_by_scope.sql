@@ -24,59 +24,34 @@ total as (
 
 ),
 
+-- interregional rows trace back to OD cells (source files, cell count), internal and total rows
+-- to raw.observations ids
 all_scopes as (
 
-    select
-        region_frame,
-        region_code,
-        year,
-        flow_scope,
-        arrivals,
-        departures,
-        net_migration,
-        source_id,
-        base_flag,
-        base_note,
-        []::varchar[] as lineage_observation_ids,
-        lineage_od_source_files,
-        lineage_od_cells
-    from interregional
-
-    union all
-
-    select
-        region_frame,
-        region_code,
-        year,
-        flow_scope,
-        arrivals,
-        departures,
-        net_migration,
-        source_id,
-        base_flag,
-        base_note,
-        lineage_observation_ids,
-        null::varchar[] as lineage_od_source_files,
-        null::bigint as lineage_od_cells
-    from internal
-
-    union all
-
-    select
-        region_frame,
-        region_code,
-        year,
-        flow_scope,
-        arrivals,
-        departures,
-        net_migration,
-        source_id,
-        base_flag,
-        base_note,
-        lineage_observation_ids,
-        null::varchar[] as lineage_od_source_files,
-        null::bigint as lineage_od_cells
-    from total
+    {% for scope in ['interregional', 'internal', 'total'] %}
+        select
+            region_frame,
+            region_code,
+            year,
+            flow_scope,
+            arrivals,
+            departures,
+            net_migration,
+            source_id,
+            base_flag,
+            base_note,
+            {% if scope == 'interregional' -%}
+                []::varchar[] as lineage_observation_ids,
+                lineage_od_source_files,
+                lineage_od_cells
+            {%- else -%}
+                lineage_observation_ids,
+                null::varchar[] as lineage_od_source_files,
+                null::bigint as lineage_od_cells
+            {%- endif %}
+        from {{ scope }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

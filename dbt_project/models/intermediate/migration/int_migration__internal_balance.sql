@@ -89,30 +89,19 @@ published_with_frame as (
     from published_units
     inner join frames
         on
-            published_units.year >= frames.first_year
-            and published_units.year <= coalesce(frames.last_year, 9999)
+            {{ year_in_frame('published_units.year', 'frames') }}
 
 ),
 
 frame_units as (
 
-    select
-        unit_parts.region_frame,
-        unit_parts.region_code,
-        published_with_frame.year,
-        unit_parts.parts_in_unit,
-        count(*) as parts_found,
+    {% call sum_parts_into_frame_units('published_with_frame', 'unit_parts') %}
         sum(published_with_frame.arrivals) as arrivals,
         sum(published_with_frame.departures) as departures,
         sum(published_with_frame.net_migration) as net_migration,
         bool_or(published_with_frame.is_sum_of_months) as is_sum_of_months,
         list_sort(flatten(list(published_with_frame.lineage_observation_ids))) as lineage_observation_ids
-    from published_with_frame
-    inner join unit_parts
-        on
-            published_with_frame.native_frame = unit_parts.native_frame
-            and published_with_frame.region_code = unit_parts.part_region_code
-    group by all
+    {% endcall %}
 
 )
 
@@ -142,4 +131,3 @@ select
     ), '') as base_note,
     lineage_observation_ids
 from frame_units
-where parts_found = parts_in_unit

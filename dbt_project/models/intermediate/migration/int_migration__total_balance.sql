@@ -25,30 +25,10 @@ unit_parts as (
 
 ),
 
+-- the figure of the source ranked first, every other source compared with it
 chosen as (
 
-    select * from candidates
-    where precedence_rank = 1
-
-),
-
-comparison as (
-
-    select
-        chosen.region_code,
-        chosen.year,
-        count(other_candidates.source_id) as other_sources,
-        count(other_candidates.source_id) filter (
-            where abs(other_candidates.net_migration - chosen.net_migration) > tolerances.tolerance
-        ) as sources_disagreeing
-    from chosen
-    cross join tolerances
-    left join candidates as other_candidates
-        on
-            chosen.region_code = other_candidates.region_code
-            and chosen.year = other_candidates.year
-            and other_candidates.precedence_rank > 1
-    group by all
+    {{ chosen_with_comparison('candidates', ['region_code', 'year'], 'net_migration', 'tolerances') }}
 
 ),
 
@@ -60,36 +40,22 @@ published_units as (
         chosen.native_frame,
         chosen.net_migration,
         chosen.source_id,
-        chosen.precedence > 1 and comparison.other_sources = 0 as is_low_precedence_only,
-        comparison.sources_disagreeing > 0 as is_disputed,
+        chosen.precedence > 1 and chosen.other_sources = 0 as is_low_precedence_only,
+        chosen.sources_disagreeing > 0 as is_disputed,
         chosen.observation_id
     from chosen
-    inner join comparison
-        on
-            chosen.region_code = comparison.region_code
-            and chosen.year = comparison.year
 
 ),
 
 frame_units as (
 
-    select
-        unit_parts.region_frame,
-        unit_parts.region_code,
-        published_units.year,
-        unit_parts.parts_in_unit,
-        count(*) as parts_found,
+    {% call sum_parts_into_frame_units('published_units', 'unit_parts') %}
         sum(published_units.net_migration) as net_migration,
         string_agg(distinct published_units.source_id, '+' order by published_units.source_id) as source_id,
         bool_or(published_units.is_low_precedence_only) as is_low_precedence_only,
         list(published_units.observation_id order by published_units.observation_id)
             as lineage_observation_ids
-    from published_units
-    inner join unit_parts
-        on
-            published_units.native_frame = unit_parts.native_frame
-            and published_units.region_code = unit_parts.part_region_code
-    group by all
+    {% endcall %}
 
 )
 
@@ -114,4 +80,3 @@ select
     ), '') as base_note,
     lineage_observation_ids
 from frame_units
-where parts_found = parts_in_unit

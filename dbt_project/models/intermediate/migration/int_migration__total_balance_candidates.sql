@@ -38,14 +38,12 @@ select
     frames.region_frame as native_frame,
     observations.value as net_migration,
     precedence.precedence,
-    row_number() over (
-        partition by observations.region_code, observations.year order by precedence.precedence
-    ) as precedence_rank,
+    {{ precedence_rank(['observations.region_code', 'observations.year'], 'precedence.precedence') }}
+        as precedence_rank,
     observations.observation_id
 from observations
 inner join precedence
     on observations.source_id = precedence.source_id
 inner join frames
     on
-        observations.year >= frames.first_year
-        and observations.year <= coalesce(frames.last_year, 9999)
+        {{ year_in_frame('observations.year', 'frames') }}

@@ -50,13 +50,7 @@ usable_observations as (
         observations.value,
         indicators.indicator_code,
         frames.region_frame
-    from observations
-    inner join indicators
-        on observations.measure = indicators.measure
-    inner join frames
-        on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
+    {{ from_indicator_observations_in_year_frame() }}
     where
         observations.value is not null
         and observations.staging_flag is null
@@ -133,10 +127,10 @@ select
     configured_figures.period_type,
     configured_figures.period_type = 'quarter_mean' as is_derived_from_quarters,
     configured_figures.precedence,
-    row_number() over (
-        partition by configured_figures.indicator_code, configured_figures.region_code, configured_figures.year
-        order by configured_figures.precedence, configured_figures.source_id, configured_figures.period_type
-    ) as precedence_rank,
+    {{ precedence_rank(
+        ['configured_figures.indicator_code', 'configured_figures.region_code', 'configured_figures.year'],
+        'configured_figures.precedence, configured_figures.source_id, configured_figures.period_type'
+    ) }} as precedence_rank,
     indicators.measure,
     indicators.unit,
     indicators.derivation,

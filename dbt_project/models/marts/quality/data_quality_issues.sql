@@ -35,71 +35,27 @@ severities as (
 
 ),
 
+-- every check model has the same columns; they are stacked in this order
 issues as (
 
-    select
-        check_name,
-        region_code,
-        year,
-        measure,
-        flow_scope,
-        region_frame,
-        source_a,
-        value_a,
-        source_b,
-        value_b,
-        difference,
-        tolerance,
-        detail
-    from migration_checks
-    union all
-    select
-        check_name,
-        region_code,
-        year,
-        measure,
-        flow_scope,
-        region_frame,
-        source_a,
-        value_a,
-        source_b,
-        value_b,
-        difference,
-        tolerance,
-        detail
-    from indicator_checks
-    union all
-    select
-        check_name,
-        region_code,
-        year,
-        measure,
-        flow_scope,
-        region_frame,
-        source_a,
-        value_a,
-        source_b,
-        value_b,
-        difference,
-        tolerance,
-        detail
-    from national_average_checks
-    union all
-    select
-        check_name,
-        region_code,
-        year,
-        measure,
-        flow_scope,
-        region_frame,
-        source_a,
-        value_a,
-        source_b,
-        value_b,
-        difference,
-        tolerance,
-        detail
-    from yoy_outliers
+    {% for check_model in ['migration_checks', 'indicator_checks', 'national_average_checks', 'yoy_outliers'] %}
+        select
+            check_name,
+            region_code,
+            year,
+            measure,
+            flow_scope,
+            region_frame,
+            source_a,
+            value_a,
+            source_b,
+            value_b,
+            difference,
+            tolerance,
+            detail
+        from {{ check_model }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 
 )
 

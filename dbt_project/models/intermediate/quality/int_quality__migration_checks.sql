@@ -76,23 +76,17 @@ total_sources as (
 
     select
         'total_balance_sources_disagree' as check_name,
-        winner.region_code,
-        winner.year,
+        chosen.region_code,
+        chosen.year,
         'net_migration' as measure,
         'total' as flow_scope,
-        winner.native_frame as region_frame,
-        winner.source_id as source_a,
-        winner.net_migration as value_a,
-        other.source_id as source_b,
-        other.net_migration as value_b,
-        winner.source_id || ' wins by precedence over ' || other.source_id as detail
-    from total_candidates as winner
-    inner join total_candidates as other
-        on
-            winner.region_code = other.region_code
-            and winner.year = other.year
-            and other.precedence_rank > 1
-    where winner.precedence_rank = 1
+        chosen.native_frame as region_frame,
+        chosen.source_id as source_a,
+        chosen.net_migration as value_a,
+        other_candidates.source_id as source_b,
+        other_candidates.net_migration as value_b,
+        chosen.source_id || ' wins by precedence over ' || other_candidates.source_id as detail
+    {{ chosen_against_other_sources('total_candidates', ['region_code', 'year']) }}
 
 ),
 
@@ -100,40 +94,34 @@ population_sources as (
 
     select
         'population_sources_disagree' as check_name,
-        winner.region_code,
-        winner.year,
+        chosen.region_code,
+        chosen.year,
         'population_start_of_year' as measure,
         null as flow_scope,
-        winner.region_frame,
-        winner.source_id as source_a,
-        winner.population_value as value_a,
-        other.source_id as source_b,
-        other.population_value as value_b,
-        winner.source_id || ' wins by precedence over ' || other.source_id
+        chosen.region_frame,
+        chosen.source_id as source_a,
+        chosen.population_value as value_a,
+        other_candidates.source_id as source_b,
+        other_candidates.population_value as value_b,
+        chosen.source_id || ' wins by precedence over ' || other_candidates.source_id
         || case
             when
                 exists (
                     select 1 from population_candidates as shifted
                     where
-                        shifted.source_id = winner.source_id
-                        and shifted.region_code = winner.region_code
-                        and shifted.year <> winner.year
-                        and shifted.population_value = other.population_value
+                        shifted.source_id = chosen.source_id
+                        and shifted.region_code = chosen.region_code
+                        and shifted.year <> chosen.year
+                        and shifted.population_value = other_candidates.population_value
                 )
                 then
-                    '; the value of ' || other.source_id || ' is the ' || winner.source_id
+                    '; the value of ' || other_candidates.source_id || ' is the ' || chosen.source_id
                     || ' figure of another year (years shifted)'
-            when other.population_value <> round(other.population_value)
-                then '; the value of ' || other.source_id || ' has a fraction of a person'
+            when other_candidates.population_value <> round(other_candidates.population_value)
+                then '; the value of ' || other_candidates.source_id || ' has a fraction of a person'
             else ''
         end as detail
-    from population_candidates as winner
-    inner join population_candidates as other
-        on
-            winner.region_code = other.region_code
-            and winner.year = other.year
-            and other.precedence_rank > 1
-    where winner.precedence_rank = 1
+    {{ chosen_against_other_sources('population_candidates', ['region_code', 'year']) }}
 
 ),
 

@@ -111,8 +111,7 @@ balance_series as (
     from observations
     inner join frames
         on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
+            {{ year_in_frame('observations.year', 'frames') }}
     inner join population
         on
             observations.region_code = population.region_code

@@ -22,34 +22,10 @@ frames as (
 
 ),
 
+-- the figure of the source ranked first, every other source compared with it
 chosen as (
 
-    select * from candidates
-    where precedence_rank = 1
-
-),
-
-comparison as (
-
-    select
-        chosen.region_code,
-        chosen.year,
-        count(candidates.source_id) as sources_compared,
-        count(candidates.source_id) filter (
-            where abs(candidates.population_value - chosen.population_value) > tolerances.tolerance
-        ) as sources_disagreeing,
-        string_agg(
-            candidates.source_id || '=' || candidates.population_value::varchar, ', ' order by candidates.precedence
-        ) filter (where abs(candidates.population_value - chosen.population_value) > tolerances.tolerance)
-            as disagreeing_values
-    from chosen
-    cross join tolerances
-    left join candidates
-        on
-            chosen.region_code = candidates.region_code
-            and chosen.year = candidates.year
-            and candidates.precedence_rank > 1
-    group by all
+    {{ chosen_with_comparison('candidates', ['region_code', 'year'], 'population_value', 'tolerances') }}
 
 ),
 
@@ -61,21 +37,21 @@ regional as (
         chosen.region_frame,
         chosen.population_value as population_start_of_year,
         chosen.source_id,
-        comparison.sources_compared + 1 as sources_compared,
+        chosen.other_sources + 1 as sources_compared,
         case
-            when comparison.sources_disagreeing > 0 then 'sources_disagree'
+            when chosen.sources_disagreeing > 0 then 'sources_disagree'
             when chosen.is_parts_summed then 'publisher_new_frame_parts_summed'
-            when chosen.precedence > 1 and comparison.sources_compared = 0
+            when chosen.precedence > 1 and chosen.other_sources = 0
                 then 'low_precedence_source_only'
             else 'ok'
         end as quality_flag,
         concat_ws(
             '; ',
             case
-                when comparison.sources_disagreeing > 0
+                when chosen.sources_disagreeing > 0
                     then
                         chosen.source_id || '=' || chosen.population_value::varchar
-                        || ' kept by precedence; disagreeing: ' || comparison.disagreeing_values
+                        || ' kept by precedence; disagreeing: ' || chosen.disagreeing_values
             end,
             case
                 when chosen.is_parts_summed
@@ -84,17 +60,13 @@ regional as (
                         || 'parent = its row plus those units'
             end,
             case
-                when chosen.precedence > 1 and comparison.sources_compared = 0
+                when chosen.precedence > 1 and chosen.other_sources = 0
                     then 'only ' || chosen.source_id || ' has this figure'
             end
         ) as quality_note,
         chosen.observation_ids as lineage_observation_ids,
         chosen.is_national
     from chosen
-    inner join comparison
-        on
-            chosen.region_code = comparison.region_code
-            and chosen.year = comparison.year
 
 ),
 
@@ -162,6 +134,17 @@ national as (
             regions_summed.year = published.year
             and published.is_national
 
+),
+
+all_units as (
+
+    select * exclude (is_national) from regional
+    where not is_national
+
+    union all
+
+    select * from national
+
 )
 
 select
@@ -174,19 +157,4 @@ select
     quality_flag,
     nullif(quality_note, '') as quality_note,
     lineage_observation_ids
-from regional
-where not is_national
-
-union all
-
-select
-    region_code,
-    year,
-    region_frame,
-    population_start_of_year,
-    source_id,
-    sources_compared,
-    quality_flag,
-    nullif(quality_note, '') as quality_note,
-    lineage_observation_ids
-from national
+from all_units

@@ -29,5 +29,4 @@ from population_by_frame
 inner join frames
     on
         population_by_frame.region_frame = frames.region_frame
-        and population_by_frame.year >= frames.first_year
-        and population_by_frame.year <= coalesce(frames.last_year, 9999)
+        and {{ year_in_frame('population_by_frame.year', 'frames') }}

@@ -27,32 +27,34 @@ frames as (
 regional_start_of_year as (
 
     select
-        unit_parts.region_frame,
-        unit_parts.region_code,
-        start_of_year.year,
-        sum(start_of_year.population_start_of_year) as population_start_of_year,
-        count(*) as parts,
-        string_agg(distinct start_of_year.source_id, '+' order by start_of_year.source_id) as source_id,
-        case
-            when bool_or(start_of_year.quality_flag = 'sources_disagree') then 'sources_disagree'
-            when bool_or(start_of_year.quality_flag = 'publisher_new_frame_parts_summed')
-                then 'publisher_new_frame_parts_summed'
-            when bool_or(start_of_year.quality_flag = 'low_precedence_source_only')
-                then 'low_precedence_source_only'
-            when count(*) > 1 then 'sum_of_parts'
-            else 'ok'
-        end as quality_flag,
-        string_agg(start_of_year.region_code, '+' order by start_of_year.region_code) as parts_region_codes,
-        flatten(list(start_of_year.lineage_observation_ids order by start_of_year.region_code))
-            as lineage_observation_ids
-    from start_of_year
-    inner join unit_parts
-        on
-            start_of_year.region_frame = unit_parts.native_frame
-            and start_of_year.region_code = unit_parts.part_region_code
-    where start_of_year.region_code <> '000000000'
-    group by unit_parts.region_frame, unit_parts.region_code, start_of_year.year, unit_parts.parts_in_unit
-    having count(*) = unit_parts.parts_in_unit
+        region_frame,
+        region_code,
+        year,
+        population_start_of_year,
+        parts,
+        source_id,
+        quality_flag,
+        parts_region_codes,
+        lineage_observation_ids
+    from (
+        {% call sum_parts_into_frame_units('start_of_year', 'unit_parts', 'region_frame') %}
+            sum(start_of_year.population_start_of_year) as population_start_of_year,
+            count(*) as parts,
+            string_agg(distinct start_of_year.source_id, '+' order by start_of_year.source_id) as source_id,
+            case
+                when bool_or(start_of_year.quality_flag = 'sources_disagree') then 'sources_disagree'
+                when bool_or(start_of_year.quality_flag = 'publisher_new_frame_parts_summed')
+                    then 'publisher_new_frame_parts_summed'
+                when bool_or(start_of_year.quality_flag = 'low_precedence_source_only')
+                    then 'low_precedence_source_only'
+                when count(*) > 1 then 'sum_of_parts'
+                else 'ok'
+            end as quality_flag,
+            string_agg(start_of_year.region_code, '+' order by start_of_year.region_code) as parts_region_codes,
+            flatten(list(start_of_year.lineage_observation_ids order by start_of_year.region_code))
+                as lineage_observation_ids
+        {% endcall %}
+    )
 
 ),
 

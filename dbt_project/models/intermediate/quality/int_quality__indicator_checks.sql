@@ -118,13 +118,7 @@ implausible_zeros as (
         || observations.period || ', ' || observations.source_file || ' row '
         || observations.row_number::varchar || ', ' || observations.column_name
         || '); treated as missing, not scored' as detail
-    from observations
-    inner join indicators
-        on observations.measure = indicators.measure
-    inner join frames
-        on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
+    {{ from_indicator_observations_in_year_frame() }}
     where
         indicators.zero_means_missing
         and observations.value = 0

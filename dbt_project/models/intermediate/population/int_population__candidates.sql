@@ -43,8 +43,7 @@ population_observations as (
     from observations
     inner join frames
         on
-            observations.year >= frames.first_year
-            and observations.year <= coalesce(frames.last_year, 9999)
+            {{ year_in_frame('observations.year', 'frames') }}
     where
         observations.measure = 'population'
         and observations.period_type = 'year'
@@ -107,7 +106,5 @@ candidates as (
 
 select
     *,
-    row_number() over (
-        partition by region_code, year order by precedence
-    ) as precedence_rank
+    {{ precedence_rank(['region_code', 'year']) }} as precedence_rank
 from candidates
