@@ -50,6 +50,14 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from ingest import raw_store
+from ingest.checks import (
+    CountRule,
+    DuplicateKeyError,
+    ImplausibleCountError,
+    ImplausiblePeriodError,
+    duplicate_message,
+    year_problem,
+)
 from ingest.errors import IngestError, LayoutDriftError
 from ingest.numbers import parse_number
 from ingest.regions import RegionResolver, region_codes
@@ -157,6 +165,58 @@ class BulkODLanding:
                     f"update {self.scratch} set value = list_extract({values}, value_key) "
                     "where value_key is not null"
                 )
+            self._check_cells(con)
+
+    def _check_cells(self, con) -> None:
+        """The checks at ingest on every cell (ingest/checks.py), by two linear scans of the
+        scratch table: counts in range, then one cell per natural key (a hash aggregate on one
+        packed key). Raise the IngestError naming the row(s) and column."""
+        mapping = self.entry.mapping_for(self.columns["value"])
+        rule = CountRule(self.entry, mapping.measure if mapping else None)
+        refused = rule.sql_violation()
+        if refused:
+            bad = con.execute(
+                f"select rowid + 2, value from {self.scratch} where {refused} "
+                "order by rowid limit 1"
+            ).fetchone()
+            if bad:
+                raise ImplausibleCountError(
+                    rule.problem(bad[1]) or f"{bad[1]!r} is not a count",
+                    file=self.source_file, row=bad[0], column=self.columns["value"],
+                )  # fmt: skip
+        t = self.enums.types
+        n_places = len(t["bulk_years"]) * len(t["bulk_names"]) + 1
+        packed = (
+            f"((period_key::hugeint * {n_places} + origin_key) * {n_places} + destination_key)"
+            f" * {len(t['bulk_breakdowns']) + 1} + measure_key"
+        )
+        twin = con.execute(
+            f"select any_value(period_key), any_value(origin_key), any_value(destination_key), "
+            f"any_value(measure_key) from {self.scratch} group by {packed} "
+            "having count(*) > 1 limit 1"
+        ).fetchone()
+        if twin:
+            rows = [r for (r,) in con.execute(
+                f"select rowid + 2 from {self.scratch} where period_key = {twin[0]} and "
+                f"origin_key = {twin[1]} and destination_key = {twin[2]} "
+                f"and measure_key = {twin[3]} order by rowid limit 2"
+            ).fetchall()]  # fmt: skip
+            raise DuplicateKeyError(
+                duplicate_message(rows[0], rows[1], self._describe_key(*twin)),
+                file=self.source_file, row=rows[1], column=self.columns["value"],
+            )  # fmt: skip
+
+    def _describe_key(self, period_key: int, origin_key: int, destination_key: int,
+                      measure_key: int) -> str:  # fmt: skip
+        t = self.enums.types
+        years, months, names = t["bulk_years"], t["bulk_months"], t["bulk_names"]
+        year, month = divmod(period_key - 1, len(months))
+        period = years[year] + (f"-{months[month]}" if months[month] else "")
+        origin = names[(origin_key - 1) % len(names)]
+        destination = names[(destination_key - 1) % len(names)]
+        breakdown = t["bulk_breakdowns"][measure_key - 1].replace("\x1f", ", ")
+        measure = self.columns["value"] + (f" ({breakdown})" if breakdown else "")
+        return f"period {period}, {origin} -> {destination}, measure {measure!r}"
 
     @property
     def scratch(self) -> str:
@@ -600,6 +660,9 @@ def _judge(landing: BulkODLanding, groups: list[tuple], first_row: _FirstRow) ->
             years[text] = as_year(text, file=path.name, sheet=None, row=0, column=cols["year"])
         except IngestError as exc:
             fail(exc, cols["year"], text)
+        problem = year_problem(years[text], entry)
+        if problem:
+            fail(ImplausiblePeriodError(f"{problem} (as written: {text!r})"), cols["year"], text)
     known = region_codes()
     prefixes = {code[:2] for code in known}
     names = []

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest import raw_store
+from ingest.checks import CellChecks
 from ingest.errors import IngestError
 from ingest.numbers import parse_number, value_text
 from ingest.parsers import PARSERS
@@ -74,6 +75,7 @@ def cells_to_frame(
     """Turn parsed cells into raw rows: numbers parsed, regions resolved, measures mapped."""
     rows = []
     unmapped: set[str] = set()
+    checks = CellChecks(entry, source_file)  # periods, counts, natural keys (ingest/checks.py)
     for cell in cells:
         where = dict(
             file=source_file, sheet=cell.sheet, row=cell.row_number, column=cell.column_name
@@ -102,6 +104,7 @@ def cells_to_frame(
                     **where,
                 )
             unmapped.add(cell.measure_as_written)
+        checks.check(cell, mapping.measure if mapping else None, parsed.value)
         row = {
             "observation_id": observation_id(sha, cell.sheet, cell.row_number, cell.column_name),
             "measure_as_written": cell.measure_as_written,
