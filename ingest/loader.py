@@ -32,6 +32,7 @@ from ingest.parsers import PARSERS
 from ingest.parsers.base import PublishedCell
 from ingest.regions import NATIONAL_CODE, RegionResolver, default_resolver
 from ingest.registry import SourceEntry
+from ingest.sniff import check_kind
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: a no-change refresh never needs it
     import pandas as pd
@@ -44,6 +45,27 @@ class LoadResult:
     status: str  # loaded | unchanged | duplicate | failed | missing
     rows: int = 0
     message: str = ""
+    # missing only: the registry requires the source, and the analyst did not allow it missing
+    blocks_refresh: bool = False
+
+
+def missing_result(entry: SourceEntry, allow_missing: frozenset[str]) -> LoadResult:
+    """No file of `entry` is in the raw directory: optional, allowed missing, or a failure."""
+    pattern = "|".join(entry.files)
+    if not entry.required:
+        return LoadResult(entry.id, pattern, "missing", message="optional source")
+    if entry.id in allow_missing:
+        return LoadResult(
+            entry.id, pattern, "missing",
+            message="required source missing; allowed by ALLOW_MISSING: its rows are those of "
+            "its last landing",
+        )  # fmt: skip
+    return LoadResult(
+        entry.id, pattern, "missing", blocks_refresh=True,
+        message=f"required source {entry.id!r}: no file matches {pattern!r} in the raw "
+        "directory (deleted or renamed?); restore the file, or pass "
+        f"ALLOW_MISSING={entry.id} to publish with its last landed rows and a warning",
+    )  # fmt: skip
 
 
 def new_load_id() -> tuple[str, datetime]:
@@ -160,12 +182,14 @@ def write_file(
     loaded_at: datetime,
 ) -> LoadResult:
     """Shared skip/duplicate/replace logic for originals and for the embedded snapshot."""
-    status = raw_store.manifest_status(con, source_file, sha)
-    if status in ("loaded", "duplicate"):
+    status, landed_under = raw_store.manifest_status(con, source_file, sha)
+    # A file landed under another registry entry or parser version is landed again: the entry
+    # decides what its cells mean (measures, options, parser).
+    if status in ("loaded", "duplicate") and landed_under == entry.fingerprint:
         return LoadResult(entry.id, source_file, "unchanged")
     manifest = dict(
         source_file=source_file, file_sha256=sha, source_id=entry.id, file_bytes=file_bytes,
-        load_id=load_id, loaded_at=loaded_at,
+        load_id=load_id, loaded_at=loaded_at, entry_fingerprint=entry.fingerprint,
     )  # fmt: skip
     twin = raw_store.loaded_elsewhere(con, source_file, sha)
     if twin:
@@ -225,7 +249,11 @@ def registered_files(entry: SourceEntry, raw_dir: Path) -> list[Path]:
 
 
 def land_originals(
-    con, entries: list[SourceEntry], raw_dir: Path, resolver: RegionResolver | None = None
+    con,
+    entries: list[SourceEntry],
+    raw_dir: Path,
+    resolver: RegionResolver | None = None,
+    allow_missing: frozenset[str] = frozenset(),
 ) -> list[LoadResult]:
     resolver = resolver or default_resolver()
     load_id, loaded_at = new_load_id()
@@ -233,7 +261,7 @@ def land_originals(
     for entry in entries:
         paths = registered_files(entry, raw_dir)
         if not paths:
-            results.append(LoadResult(entry.id, "|".join(entry.files), "missing"))
+            results.append(missing_result(entry, allow_missing))
             continue
         for path in paths:
             source_file = path.relative_to(raw_dir).as_posix()
@@ -278,6 +306,7 @@ def _frame(path: Path, entry: SourceEntry, source_file: str, sha: str, resolver:
     """The file's cells as a frame, or a planned bulk landing (judged and inserted by DuckDB).
     Every failure is an IngestError naming the file."""
     try:
+        check_kind(path, source_file)  # empty, a web page, UTF-16: said before a parser fails
         parser = PARSERS[entry.parser]
         if hasattr(parser, "plan_landing"):
             return parser.plan_landing(

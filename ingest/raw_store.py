@@ -260,7 +260,22 @@ create table if not exists raw.load_manifest (
     message          varchar,
     load_id          varchar not null,
     loaded_at        timestamp not null,
+    entry_fingerprint varchar,           -- registry entry + parser version it was landed under
     primary key (source_file, file_sha256)
+);
+-- The registry as of the last load (ingest/source_table.py rewrites it at every load).
+create table if not exists raw.source_registry (
+    source_id        varchar primary key,
+    description      varchar,
+    repository       varchar,
+    commit           varchar,
+    published_path   varchar,
+    parser           varchar,
+    target_table     varchar,
+    required         boolean,
+    first_period_year integer,
+    entry_fingerprint varchar,
+    load_warning     varchar             -- null, or why this source's rows are not from this load
 );
 """
 
@@ -283,6 +298,10 @@ def connect(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(path, read_only=read_only)
     if not read_only:
         con.execute(DDL)
+        # raw stores written before landings recorded their registry entry's fingerprint
+        con.execute(
+            "alter table raw.load_manifest add column if not exists entry_fingerprint varchar"
+        )
         _migrate_cells_table(con)
         _migrate_wide_od_flows(con)
         con.execute(OD_DDL)
@@ -439,12 +458,13 @@ def _literal(text: str) -> str:
 # The two look-ups of every file, also in a no-change refresh, use SQL literals, not `?`
 # parameters: DuckDB's Python client imports pandas (~1 s) the first time a query binds a
 # Python value, and nothing else in a no-change refresh needs pandas.
-def manifest_status(con, source_file: str, sha: str) -> str | None:
+def manifest_status(con, source_file: str, sha: str) -> tuple[str | None, str | None]:
+    """(status, entry fingerprint) of this version of the file, or (None, None)."""
     row = con.execute(
-        "select status from raw.load_manifest "
+        "select status, entry_fingerprint from raw.load_manifest "
         f"where source_file = {_literal(source_file)} and file_sha256 = {_literal(sha)}"
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else (None, None)
 
 
 def may_be_unchanged(con, source_file: str, size: int) -> bool:

@@ -1,0 +1,48 @@
+"""raw.source_registry: the registry as of the last load, one row per source, rewritten (in one
+transaction) at every load. dbt exposes it as marts.dim_source, so the app shows the sources'
+descriptions and lineage from the build it serves, never from a file of the checkout.
+
+`load_warning` holds why a source's rows are not from this load: a required source whose file
+was missing, published anyway because the analyst named it in ALLOW_MISSING."""
+
+from __future__ import annotations
+
+from ingest.loader import LoadResult
+from ingest.registry import SourceEntry
+
+COLUMNS = (
+    "source_id", "description", "repository", "commit", "published_path", "parser",
+    "target_table", "required", "first_period_year", "entry_fingerprint", "load_warning",
+)  # fmt: skip
+
+
+def load_warnings(results: list[LoadResult], allow_missing: frozenset[str]) -> dict[str, str]:
+    """{source_id: warning} for the required sources missing and allowed missing."""
+    return {
+        r.source_id: f"{r.source_file}: {r.message}"
+        for r in results
+        if r.status == "missing" and r.source_id in allow_missing and not r.blocks_refresh
+        and r.message.startswith("required")
+    }  # fmt: skip
+
+
+def write_source_registry(con, entries: list[SourceEntry], warnings: dict[str, str]) -> None:
+    rows = [
+        (
+            e.id, e.description, e.repository, e.commit, e.published_path, e.parser, e.table,
+            e.required, e.first_period_year, e.fingerprint, warnings.get(e.id),
+        )
+        for e in entries
+    ]  # fmt: skip
+    con.execute("begin")
+    try:
+        con.execute("delete from raw.source_registry")
+        if rows:
+            marks = ", ".join("?" * len(COLUMNS))
+            con.executemany(
+                f"insert into raw.source_registry ({', '.join(COLUMNS)}) values ({marks})", rows
+            )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
