@@ -49,11 +49,18 @@ class LoadResult:
     blocks_refresh: bool = False
 
 
-def missing_result(entry: SourceEntry, allow_missing: frozenset[str]) -> LoadResult:
-    """No file of `entry` is in the raw directory: optional, allowed missing, or a failure."""
+def missing_result(
+    entry: SourceEntry, allow_missing: frozenset[str], origin_present: bool = True
+) -> LoadResult:
+    """No file of `entry` is in the raw directory: optional, of another origin than the
+    directory's files, allowed missing, or a failure."""
     pattern = "|".join(entry.files)
     if not entry.required:
         return LoadResult(entry.id, pattern, "missing", message="optional source")
+    if not origin_present:
+        return LoadResult(
+            entry.id, pattern, "missing", message=f"no {entry.origin} file in this directory"
+        )
     if entry.id in allow_missing:
         return LoadResult(
             entry.id, pattern, "missing",
@@ -258,10 +265,14 @@ def land_originals(
     resolver = resolver or default_resolver()
     load_id, loaded_at = new_load_id()
     results: list[LoadResult] = []
+    found = {entry.id: registered_files(entry, raw_dir) for entry in entries}
+    # A RAW_DIR holds one origin's files (the public copies, or one `make download`): a required
+    # source is missing only when its origin's other files are there.
+    origins_present = {entry.origin for entry in entries if found[entry.id]}
     for entry in entries:
-        paths = registered_files(entry, raw_dir)
+        paths = found[entry.id]
         if not paths:
-            results.append(missing_result(entry, allow_missing))
+            results.append(missing_result(entry, allow_missing, entry.origin in origins_present))
             continue
         for path in paths:
             source_file = path.relative_to(raw_dir).as_posix()
