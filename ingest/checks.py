@@ -98,9 +98,7 @@ class CountRule:
         if not self.applies:
             return None
         whole = f" or {column} <> trunc({column})" if self.whole else ""
-        return (
-            f"(isnan({column}) or {column} < {self.minimum} or {column} > {self.maximum}{whole})"
-        )
+        return f"(isnan({column}) or {column} < {self.minimum} or {column} > {self.maximum}{whole})"
 
 
 class CellChecks:

@@ -16,8 +16,6 @@ import json
 import os
 from pathlib import Path
 
-import duckdb
-
 
 class IngestStageError(RuntimeError):
     """The ingest stage cannot run at all; the refresh prints it as 'refresh FAILED at ingest'."""

@@ -125,8 +125,13 @@ def load_tables(path: Path = TABLES_YML) -> tuple[list[TableSpec], ClientSetting
     settings = ClientSettings(**model.settings.model_dump())
     specs = [
         TableSpec(
-            source=item.source, id=str(item.id), measure=item.measure, unit=item.unit,
-            file=item.file, title=item.title, flow_scope=item.flow_scope,
+            source=item.source,
+            id=str(item.id),
+            measure=item.measure,
+            unit=item.unit,
+            file=item.file,
+            title=item.title,
+            flow_scope=item.flow_scope,
         )  # fmt: skip
         for item in model.tables
     ]

@@ -43,16 +43,20 @@ od_flow_years as (
 
 ),
 
+source_years as (
+
+    select * from observation_years
+    union all
+    select * from od_flow_years
+
+),
+
 landed_years as (
 
     select
         source_id,
         max(latest_period_year) as latest_period_year
-    from (
-        select * from observation_years
-        union all
-        select * from od_flow_years
-    )
+    from source_years
     group by source_id
 
 )
@@ -61,7 +65,8 @@ select
     sources.source_id::varchar as source_id,
     sources.description::varchar as description,
     sources.repository::varchar as repository,
-    sources.source_commit::varchar as "commit",
+    -- the column name of the shared dim_source schema (other stages read it)
+    sources.source_commit::varchar as commit,  -- noqa: RF04
     sources.published_path::varchar as published_path,
     sources.is_required::boolean as required,
     loads.latest_loaded_at::timestamp as latest_loaded_at,
