@@ -3,9 +3,10 @@ one cell per natural key. They run while a file is parsed (row by row) or judged
 the loader's transaction, so a file that fails one never replaces its landed rows: it is
 recorded as failed and the refresh stops at ingest with the file, row and column named.
 
-The ranges are configuration (ingest/source_registry.yml): a period's year lies between the
-source's `first_period_year` (default `checks.first_period_year`) and the year of the load; a
-count (a measure listed in `checks.count_measures`) is an integer in [0, count_max], or in
+The ranges are configuration: a period's year lies between the source's `first_period_year`
+(ingest/source_registry.yml; default: that of ingest/ingest_checks.yml) and the year of the load;
+a count (a measure listed in `count_measures` of ingest/ingest_checks.yml) is an integer in
+[0, count_max], or in
 [-count_max, count_max] when the measure is signed, and may hold a fraction only when the
 registry says so.
 """
@@ -34,6 +35,7 @@ class DuplicateKeyError(IngestError):
 
 
 REGISTRY = "ingest/source_registry.yml"
+CHECKS_FILE = "ingest/ingest_checks.yml"
 
 
 def load_year() -> int:
@@ -83,13 +85,13 @@ class CountRule:
         if value > self.maximum or value < -self.maximum:
             return (
                 f"{value:g} is outside the range of a count of {self.measure} "
-                f"[{self.minimum}, {self.maximum}] (checks.count_max in {REGISTRY}); correct it "
+                f"[{self.minimum}, {self.maximum}] (count_max in {CHECKS_FILE}); correct it "
                 "in the file"
             )
         if self.whole and value != int(value):
             return (
                 f"{value:g} is not a whole number: a count of {self.measure} is; correct it in "
-                f"the file (or mark the measure fractional in {REGISTRY})"
+                f"the file (or mark the measure fractional in {CHECKS_FILE})"
             )
         return None
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ingest.parsers import PARSER_VERSIONS, PARSERS
 
 REGISTRY_YML = Path(__file__).resolve().parent / "source_registry.yml"
+CHECKS_YML = Path(__file__).resolve().parent / "ingest_checks.yml"
 FLOW_SCOPES = ("interregional", "internal", "total")
 RAW_TABLES = ("observations", "od_flows")
 ORIGINS = ("public_copy", "download")
@@ -51,7 +52,7 @@ class CountMeasure(_Strict):
 
 
 class ChecksModel(_Strict):
-    """The checks at ingest that need no model (ingest/checks.py)."""
+    """The checks at ingest that need no model (ingest/checks.py), from ingest/ingest_checks.yml."""
 
     first_period_year: int = Field(ge=1800, le=2100)
     count_max: int = Field(gt=0)
@@ -90,7 +91,6 @@ class SourceModel(_Strict):
 
 
 class RegistryModel(_Strict):
-    checks: ChecksModel
     sources: list[SourceModel]
 
 
@@ -118,8 +118,8 @@ class SourceEntry:
     origin: str = "public_copy"  # public_copy (../shared/data/public-copies) | download
     options: dict[str, Any] = field(default_factory=dict)
     required: bool = True
-    first_period_year: int = 1991  # the entry's, or the registry's checks.first_period_year
-    checks: ChecksModel | None = None  # the registry's checks at ingest
+    first_period_year: int = 1991  # the entry's, or that of ingest/ingest_checks.yml
+    checks: ChecksModel | None = None  # the checks at ingest (ingest/ingest_checks.yml)
     # SHA-256 of the entry as validated, the checks and the parser's version: a landing records
     # it, and a file landed under another fingerprint is landed again (ingest/loader.py)
     fingerprint: str = ""
@@ -135,7 +135,7 @@ def _describe(error: dict, doc: dict) -> str:
     """'source 'diar_od_flows', field region_naming: ...' for one pydantic error."""
     loc = list(error["loc"])
     where = ""
-    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):  # a registry entry
         items = doc.get("sources") or []
         item = items[loc[1]] if loc[1] < len(items) else {}
         ident = item.get("id") if isinstance(item, dict) else None
@@ -149,17 +149,35 @@ def _describe(error: dict, doc: dict) -> str:
     return f"{where + ', ' if where else ''}field {field_name}: {message}"
 
 
-def validate_registry(doc: Any, path: Path) -> RegistryModel:
+def _validated(model: type[BaseModel], doc: Any, path: Path) -> Any:
     if not isinstance(doc, dict):
-        raise RegistryError(f"{path}: expected a mapping with `checks` and `sources`")
+        raise RegistryError(f"{path}: expected a mapping, found {type(doc).__name__}")
     try:
-        model = RegistryModel.model_validate(doc)
+        return model.model_validate(doc)
     except ValidationError as exc:
         lines = [_describe(e, doc) for e in exc.errors()]
         raise RegistryError(
             f"{path}: {len(lines)} invalid entr{'y' if len(lines) == 1 else 'ies'} "
             "(fix the file; nothing was loaded):\n  " + "\n  ".join(lines)
         ) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            # libyaml's C loader: ~10x faster than the pure-Python one on the 400-line registry,
+            # which every refresh (also a no-change one) parses.
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise RegistryError(f"{path}: not valid YAML: {exc}") from None
+
+
+def load_checks(path: Path = CHECKS_YML) -> ChecksModel:
+    return _validated(ChecksModel, _read_yaml(path), path)
+
+
+def validate_registry(doc: Any, path: Path) -> RegistryModel:
+    model = _validated(RegistryModel, doc, path)
     ids = [s.id for s in model.sources]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
@@ -176,16 +194,12 @@ def fingerprint(source: SourceModel, checks: ChecksModel) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def load_registry(path: Path = REGISTRY_YML, origin: str | None = None) -> list[SourceEntry]:
+def load_registry(
+    path: Path = REGISTRY_YML, origin: str | None = None, checks_path: Path = CHECKS_YML
+) -> list[SourceEntry]:
     """All registry entries, or only those of one origin (public_copy or download)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            # libyaml's C loader: ~10x faster than the pure-Python one on this 400-line file,
-            # which every refresh (also a no-change one) parses.
-            doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise RegistryError(f"{path}: not valid YAML: {exc}") from None
-    model = validate_registry(doc, path)
+    model = validate_registry(_read_yaml(path), path)
+    checks = load_checks(checks_path)
     entries = [
         SourceEntry(
             id=s.id,
@@ -206,9 +220,9 @@ def load_registry(path: Path = REGISTRY_YML, origin: str | None = None) -> list[
             origin=s.origin,
             options=dict(s.options),
             required=s.required,
-            first_period_year=s.first_period_year or model.checks.first_period_year,
-            checks=model.checks,
-            fingerprint=fingerprint(s, model.checks),
+            first_period_year=s.first_period_year or checks.first_period_year,
+            checks=checks,
+            fingerprint=fingerprint(s, checks),
         )
         for s in model.sources
     ]

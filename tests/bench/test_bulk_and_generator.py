@@ -23,8 +23,12 @@ from ingest.registry import load_registry
 OD = "Diar299__kz-migration/Internal_migration.csv"
 
 
-def od_entries(parser: str):
+def od_entries(parser: str, counts_checked: bool = True):
     entry = next(e for e in load_registry() if e.id == "diar_od_flows")
+    if not counts_checked:  # parse every published number, also those no count may hold
+        entry = dataclasses.replace(
+            entry, checks=entry.checks.model_copy(update={"count_measures": {}})
+        )
     return [dataclasses.replace(entry, parser=parser)]
 
 
@@ -43,11 +47,11 @@ def landed(con) -> list[tuple]:
     ).fetchall()
 
 
-def both_paths(raw_dir: Path):
+def both_paths(raw_dir: Path, counts_checked: bool = True):
     python, bulk = raw_store.connect(":memory:"), raw_store.connect(":memory:")
     results = (
-        land_originals(python, od_entries("od_flows_csv"), raw_dir),
-        land_originals(bulk, od_entries("od_flows_csv_bulk"), raw_dir),
+        land_originals(python, od_entries("od_flows_csv", counts_checked), raw_dir),
+        land_originals(bulk, od_entries("od_flows_csv_bulk", counts_checked), raw_dir),
     )
     return python, bulk, results
 
@@ -71,7 +75,8 @@ def test_bulk_path_parses_numbers_and_symbols_like_the_python_path(od_dir):
         head, _ = lines[i].rsplit(",", 1) if not lines[i].endswith('"') else (lines[i], "")
         lines[i] = f"{head},{text}"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    python, bulk, (r_python, r_bulk) = both_paths(od_dir)
+    # a negative and a fractional count fail at ingest (test below): parsing is compared here
+    python, bulk, (r_python, r_bulk) = both_paths(od_dir, counts_checked=False)
     assert r_python[0].status == r_bulk[0].status == "loaded", (r_python, r_bulk)
     assert landed(bulk) == landed(python)
     flags = bulk.execute("select count(*) from raw.od_flows where value_flag is not null")
@@ -88,6 +93,10 @@ def test_bulk_path_parses_numbers_and_symbols_like_the_python_path(od_dir):
          ["unknown region name 'Shymkent_cty'", "row 3"]),
         ("2025,Almaty_city,Almaty,", "20x5,Almaty_city,Almaty,",
          ["year header expected", "row 4", "column 'Year'"]),
+        ("2025,Almaty,Almaty_city,36729", "2025,Almaty,Almaty_city,\u22125",
+         ["-5 is negative", "row 2", "column 'N'"]),
+        ("2025,Almaty_city,Almaty,", "2099,Almaty_city,Almaty,",
+         ["period year 2099 is after the year of the load", "row 4", "column 'Year'"]),
     ],
 )  # fmt: skip
 def test_bulk_path_fails_the_file_like_the_python_path(od_dir, old, new, parts):

@@ -71,3 +71,29 @@ def test_invalid_registry_fails_the_load_before_anything_lands(tmp_path, monkeyp
     with pytest.raises(IngestStageError, match="region_naming"):
         land(public_copies, raw_db, allow_missing="")
     assert not raw_db.exists()
+
+
+def test_checks_file_is_validated_too(tmp_path):
+    from ingest.registry import CHECKS_YML
+
+    path = tmp_path / "ingest_checks.yml"
+    path.write_text(
+        CHECKS_YML.read_text(encoding="utf-8").replace("signed: true", "signd: true"),
+        encoding="utf-8",
+    )
+    with pytest.raises(RegistryError) as caught:
+        load_registry(checks_path=path)
+    assert str(path) in str(caught.value)
+    assert "field count_measures.net_migration.signd: unknown key" in str(caught.value)
+
+
+def test_a_changed_check_changes_every_fingerprint(tmp_path):
+    from ingest.registry import CHECKS_YML
+
+    path = tmp_path / "ingest_checks.yml"
+    text = CHECKS_YML.read_text(encoding="utf-8")
+    path.write_text(text.replace("count_max: 1000000000", "count_max: 100000000"))
+    before = {e.id: e.fingerprint for e in load_registry()}
+    after = {e.id: e.fingerprint for e in load_registry(checks_path=path)}
+    assert before.keys() == after.keys()
+    assert all(before[k] != after[k] for k in before)
