@@ -15,7 +15,6 @@ from core.paths import warehouse_paths
 from ingest import raw_store, sample
 from ingest.loader import LoadResult, land_originals
 from ingest.registry import RegistryError, load_registry
-from ingest.source_table import load_warnings, write_source_registry
 from ingest.store_health import (
     IngestStageError,
     is_damage,
@@ -107,7 +106,6 @@ def land(
             else:
                 print(f"ingest: parsing the originals in {raw_dir} into {raw_db}")
                 results = land_originals(con, entries, raw_dir, allow_missing=allowed)
-            write_source_registry(con, entries, load_warnings(results, allowed))
             con.execute("checkpoint")
     except duckdb.Error as exc:
         if is_damage(exc):

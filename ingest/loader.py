@@ -33,6 +33,7 @@ from ingest.parsers.base import PublishedCell
 from ingest.regions import NATIONAL_CODE, RegionResolver, default_resolver
 from ingest.registry import SourceEntry
 from ingest.sniff import check_kind
+from ingest.source_table import load_warnings, write_source_registry
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: a no-change refresh never needs it
     import pandas as pd
@@ -306,6 +307,7 @@ def land_originals(
             finally:
                 if landing is not None and not isinstance(landing, IngestError):
                     landing.cleanup(con)  # its scratch table, unless it was adopted
+    write_source_registry(con, entries, load_warnings(results, allow_missing))
     return results
 
 

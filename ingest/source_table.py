@@ -1,5 +1,6 @@
 """raw.source_registry: the registry as of the last load, one row per source, rewritten (in one
-transaction) at every load. dbt exposes it as marts.dim_source, so the app shows the sources'
+transaction) by every landing (ingest/loader.py land_originals, ingest/sample.py land_snapshot)
+for the entries it was given. dbt exposes it as marts.dim_source, so the app shows the sources'
 descriptions and lineage from the build it serves, never from a file of the checkout.
 
 `load_warning` holds why a source's rows are not from this load: a required source whose file
@@ -7,8 +8,11 @@ was missing, published anyway because the analyst named it in ALLOW_MISSING."""
 
 from __future__ import annotations
 
-from ingest.loader import LoadResult
-from ingest.registry import SourceEntry
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the loaders call this module: no import of them here
+    from ingest.loader import LoadResult
+    from ingest.registry import SourceEntry
 
 COLUMNS = (
     "source_id", "description", "repository", "commit", "published_path", "parser",
