@@ -8,9 +8,9 @@ Idempotency rules (DESIGN.md §5.4):
 - a file that fails (layout drift, unknown symbol, unknown region) is recorded as failed and
   leaves its previous rows untouched; the other files still load.
 
-A bulk file (ingest/bulk_od.py) whose size differs from its landed version's cannot be unchanged:
-it is landed in its scratch table while its SHA-256 is computed, and the scratch table is dropped
-if the hash shows a byte-identical twin of another file.
+A bulk file (ingest/parsers/od_bulk/) whose size differs from its landed version's cannot be
+unchanged: it is landed in its scratch table while its SHA-256 is computed, and the scratch table
+is dropped if the hash shows a byte-identical twin of another file.
 """
 
 from __future__ import annotations
@@ -228,7 +228,7 @@ def write_file(
     try:
         con.execute("begin")
         began = True
-        if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/bulk_od.py)
+        if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/parsers/od_bulk/)
             raw_store.replace_file_rows(con, entry.table, source_file, frame.no_rows())
             frame.insert_rows(con, entry.table, load_id, loaded_at)  # DuckDB, same transaction
         else:

@@ -1,13 +1,14 @@
 """One parser per published layout. The source registry names them by these keys.
 
 A parser yields PublishedCell objects, landed row by row by the loader; a bulk parser (one with
-`plan_landing`, e.g. `od_flows_csv_bulk`) lands the file through DuckDB instead (ingest/bulk_od.py).
+`plan_landing`, e.g. `od_flows_csv_bulk`) lands the file through DuckDB instead
+(ingest/parsers/od_bulk/).
 """
 
-from ingest.bulk_od import od_flows_csv_bulk
 from ingest.parsers.bns_export import bns_export
 from ingest.parsers.csv_tables import internal_migration_csv, od_flows_csv, taldau_flat_csv
 from ingest.parsers.kato_json import kato_json
+from ingest.parsers.od_bulk import od_flows_csv_bulk
 from ingest.parsers.spreadsheets import indicator_panel, wide_table
 from ingest.parsers.taldau_json import taldau_json
 

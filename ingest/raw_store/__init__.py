@@ -7,15 +7,15 @@ use.
 
 
 raw.observations holds one row per published cell, every column spelled out. Origin-destination
-flows reach 10^8 cells at district level, and DuckDB spends ~2 s per varchar column per 10^7
-rows writing them, even constant ones (bench/README.md): so an OD cell is stored as a row of
-integers whose texts live once per file in small dictionaries (`raw.od_flow_files`, `_columns`,
-`_places`, `_periods`, `_measures`, `_value_texts`). Each OD file's cells are a table of their
-own, `raw.od_flow_cells_<file_key>`, and `raw.od_flow_cells` is the view that unions them (the
-columns of one cells table with the file key): a bulk landing of 10^8 cells (ingest/bulk_od.py)
+flows reach 10^8 cells at district level, and DuckDB spends ~2 s per varchar column per 10^7 rows
+writing them, even constant ones (bench/README.md): so an OD cell is stored as a row of integers
+whose texts live once per file in small dictionaries (`raw.od_flow_files`, `_columns`, `_places`,
+`_periods`, `_measures`, `_value_texts`). Each OD file's cells are a table of their own,
+`raw.od_flow_cells_<file_key>`, and `raw.od_flow_cells` is the view that unions them (the columns
+of one cells table with the file key): a bulk landing of 10^8 cells (ingest/parsers/od_bulk/)
 adopts its committed scratch table by renaming it inside the loader's transaction instead of
-copying it (~15 s), and replacing or removing a file drops its table. The view `raw.od_flows`
-joins the cells back into one row per cell with every text as published, the same columns as
+copying it (~15 s), and replacing or removing a file drops its table. The view `raw.od_flows` joins
+the cells back into one row per cell with every text as published, the same columns as
 raw.observations plus origin and destination: that view is the raw OD table users and dbt read.
 Nothing is lost: a value text is stored in `od_flow_value_texts` unless it is exactly the plain
 integer the cell's value prints as ("0", "87", not "007" or "1 234").

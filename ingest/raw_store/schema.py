@@ -34,7 +34,7 @@ VALUE_COLUMNS = """
 
 # The canonical text of a non-negative integer ("0", "87"; not "007", "1 234", "-5"): the one
 # value text an OD cell does not store, because raw.od_flows prints it back from the value.
-# Both landing paths use it (ingest/bulk_od.py matches it in SQL before parsing).
+# Both landing paths use it (ingest/parsers/od_bulk/ matches it in SQL before parsing).
 PLAIN_INTEGER_PATTERN = "0|[1-9][0-9]{0,14}"
 PLAIN_INTEGER_SQL = (
     f"value_flag is null and regexp_full_match(value_text, '{PLAIN_INTEGER_PATTERN}') "

@@ -139,7 +139,8 @@ def copy_file_dictionaries(con, key: int, cells: int) -> None:
 
 def bulk_landing_like_file_1(con, key: int) -> int:
     """A committed scratch table in the bulk layout holding file 1's cells in file order (the
-    sample's OD file has one value column and rows 2..3041), as ingest/bulk_od.py writes it."""
+    sample's OD file has one value column and rows 2..3041), as ingest/parsers/od_bulk/ writes
+    it."""
     assert con.execute(
         "select count(distinct column_key), min(row_number), max(row_number) - count(*) "
         "from raw.od_flow_cells where file_key = 1"
