@@ -14,6 +14,7 @@ import pytest
 from ingest.cli import land, rebuild
 from ingest.registry import REGISTRY_YML
 from ingest.store_health import IngestStageError, RawStoreUnreadable
+from tests.ingest.raw_damage import damage_used_block
 
 BALANCE = "armanbostybayev-maker__kaz-Data/migration_balance.json"
 CAMOMILE = "Camomile2552__data-challenge-predictive-model/migration.xlsx"
@@ -180,15 +181,8 @@ def test_an_unchanged_registry_lands_nothing(raw_dir, landed, capsys):
 # -- item 5: a damaged raw store, and its recovery ---------------------------------------------
 
 
-def damage(raw_db: Path) -> None:
-    size = raw_db.stat().st_size
-    with open(raw_db, "r+b") as fh:
-        fh.seek(size // 2)
-        fh.write(os.urandom(65536))
-
-
 def test_damaged_raw_store_is_detected_naming_the_file(raw_dir, landed):
-    damage(landed)
+    damage_used_block(landed)
     with pytest.raises(RawStoreUnreadable) as caught:
         land(raw_dir, landed, allow_missing="")
     message = str(caught.value)
@@ -198,7 +192,7 @@ def test_damaged_raw_store_is_detected_naming_the_file(raw_dir, landed):
 
 def test_rebuild_raw_lands_everything_again_and_swaps_it_in(raw_dir, landed):
     before = all_rows(landed)
-    damage(landed)
+    damage_used_block(landed)
     assert rebuild(raw_dir, landed, allow_missing="") == 0
     assert all_rows(landed) == before
     assert not landed.with_name(landed.name + ".rebuild").exists()

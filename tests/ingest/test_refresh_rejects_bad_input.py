@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from core.paths import REPO_ROOT, WarehousePaths
+from tests.ingest.raw_damage import damage_used_block
 
 pytestmark = pytest.mark.slow
 
@@ -100,3 +101,30 @@ def test_required_source_allowed_missing_publishes_with_a_warning(published):
             "where source_id = 'kazdata_migration_balance'"
         ).fetchone()
     assert "ALLOW_MISSING" in warning and year == 2024  # its last landed rows are still served
+
+
+def test_damaged_raw_store_stops_the_refresh_and_rebuild_raw_recovers(published):
+    """Issue 17 item 5: 64 KB overwritten in the middle of the raw store."""
+    paths, raw_dir = published
+    before, rows = served(paths), raw_rows(paths)
+    damage_used_block(paths.raw_store)
+    damaged = refresh(paths, raw_dir)
+    assert damaged.returncode == 1
+    assert "refresh FAILED at ingest" in damaged.stderr
+    assert f"the raw store {paths.raw_store} cannot be read" in damaged.stderr
+    assert "checksum" in damaged.stderr
+    assert f"make rebuild-raw RAW_DIR={raw_dir}" in damaged.stderr
+    assert served(paths) == before
+    environ = dict(os.environ, KZM_WAREHOUSE_DIR=str(paths.root), PYTHONPATH=str(REPO_ROOT))
+    rebuilt = subprocess.run(
+        [sys.executable, "-m", "ingest", "rebuild", "--raw-dir", str(raw_dir)], cwd=REPO_ROOT,
+        env=environ, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert raw_rows(paths) == rows
+    again = refresh(paths, raw_dir)
+    assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(paths.current), read_only=True) as con:
+        landed = con.execute("select count(*) from marts.dim_source where latest_loaded_at "
+                             "is not null and load_warning is null").fetchone()[0]  # fmt: skip
+    assert landed == 17  # every public copy landed again, none missing
