@@ -135,7 +135,9 @@ class CellChecks:
         first = self.seen.setdefault(key, (cell.sheet, cell.row_number, cell.column_name))
         if first != (cell.sheet, cell.row_number, cell.column_name):
             raise DuplicateKeyError(
-                duplicate_message(first[1], cell.row_number, describe_key(key), first[0]),
+                duplicate_message(
+                    first[1], cell.row_number, describe_key(key), (first[0], cell.sheet)
+                ),
                 **where,
                 column=cell.column_name,
             )
@@ -147,9 +149,18 @@ def describe_key(key: tuple) -> str:
     return f"period {period}, {places}, measure {measure!r}"
 
 
-def duplicate_message(first_row: int, second_row: int, key: str, sheet: str | None = None) -> str:
-    where = f"sheet {sheet!r} " if sheet else ""
+def duplicate_message(
+    first_row: int, second_row: int, key: str, sheets: tuple[str | None, str | None] = (None, None)
+) -> str:
+    if sheets[0] == sheets[1]:
+        where = f"rows {first_row} and {second_row} of " + (
+            f"sheet {sheets[0]!r}" if sheets[0] else "the file"
+        )
+    else:
+        where = (
+            f"row {first_row} of sheet {sheets[0]!r} and row {second_row} of sheet {sheets[1]!r}"
+        )
     return (
-        f"rows {first_row} and {second_row} of {where}the file hold the same cell ({key}): a "
-        "repeated row would be summed downstream; delete one of them"
+        f"{where} hold the same cell ({key}): a repeated row would be summed downstream; delete "
+        "one of them"
     )

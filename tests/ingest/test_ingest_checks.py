@@ -143,3 +143,17 @@ def test_a_first_landing_of_a_bad_file_lands_nothing(tmp_path, raw_dir, capsys):
     assert land(raw_dir, raw_db, allow_missing="") == 1
     assert file_rows(raw_db, OD) == []
     assert "-500 is negative" in capsys.readouterr().err
+
+
+def test_duplicated_row_of_a_workbook_names_the_sheet_and_both_rows(raw_dir, landed, capsys):
+    import openpyxl
+
+    camomile = "Camomile2552__data-challenge-predictive-model/migration.xlsx"
+    workbook = openpyxl.load_workbook(raw_dir / camomile)
+    sheet = workbook["Sheet1"]
+    akmola = [cell.value for cell in sheet[4]]
+    assert akmola[0] == "Акмолинская"
+    sheet.append(akmola)  # the row again, as row 23
+    workbook.save(raw_dir / camomile)
+    err = fails_keeping_rows(raw_dir, landed, camomile, capsys)
+    assert "rows 4 and 23 of sheet 'Sheet1' hold the same cell (period 2019, Акмолинская" in err
