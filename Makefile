@@ -11,6 +11,7 @@ DEV_STAMP  := $(VENV)/.installed-dev-$(shell cat requirements.lock requirements-
 
 RAW_DIR    ?=
 FORCE      ?=
+ALLOW_MISSING ?=
 PORT       ?= 8501
 OUT        ?=
 SIZES      ?=
@@ -49,10 +50,14 @@ lock: ## Re-resolve both locks from pyproject.toml (maintainers; needs uv; Pytho
 	  -c requirements.lock -o requirements-dev.lock
 
 ingest: setup ## Land raw extracts in warehouse/raw_store.duckdb (RAW_DIR=... for originals; default: embedded sample)
-	$(PY) -m ingest load $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",)
+	KZM_ALLOW_MISSING="$(ALLOW_MISSING)" $(PY) -m ingest load $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",)
 
-refresh: setup ## Ingest -> dbt build -> quality gates -> publish warehouse/current.duckdb (FORCE=1 rebuilds)
-	$(PY) -m pipeline.refresh $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",) $(if $(FORCE),--force,) --keep-builds $(KEEP_BUILDS)
+rebuild-raw: setup ## Land every file of RAW_DIR again into a new raw store, swapped in when complete (a damaged store)
+	@test -n "$(RAW_DIR)" || { echo "rebuild-raw: pass RAW_DIR=<folder of the original files>"; exit 2; }
+	KZM_ALLOW_MISSING="$(ALLOW_MISSING)" $(PY) -m ingest rebuild --raw-dir "$(RAW_DIR)"
+
+refresh: setup ## Ingest -> dbt build -> quality gates -> publish warehouse/current.duckdb (FORCE=1 rebuilds; ALLOW_MISSING=<ids>)
+	KZM_ALLOW_MISSING="$(ALLOW_MISSING)" $(PY) -m pipeline.refresh $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",) $(if $(FORCE),--force,) --keep-builds $(KEEP_BUILDS)
 
 rollback: setup ## Re-point warehouse/current.duckdb to the previous good build
 	$(PY) -m pipeline.publish rollback
@@ -93,4 +98,4 @@ bench: setup-dev ## Benchmarks: refresh stages, no-op refresh, app pages, synthe
 clean: ## Remove build outputs (keeps the environment)
 	rm -rf warehouse dbt_project/target dbt_project/logs logs
 
-.PHONY: help setup setup-dev lock ingest refresh rollback sample download app docs lint test bench clean
+.PHONY: help setup setup-dev lock ingest rebuild-raw refresh rollback sample download app docs lint test bench clean

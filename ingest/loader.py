@@ -8,9 +8,9 @@ Idempotency rules (DESIGN.md §5.4):
 - a file that fails (layout drift, unknown symbol, unknown region) is recorded as failed and
   leaves its previous rows untouched; the other files still load.
 
-A bulk file (ingest/bulk_od.py) whose size differs from its landed version's cannot be unchanged:
-it is landed in its scratch table while its SHA-256 is computed, and the scratch table is dropped
-if the hash shows a byte-identical twin of another file.
+A bulk file (ingest/parsers/od_bulk/) whose size differs from its landed version's cannot be
+unchanged: it is landed in its scratch table while its SHA-256 is computed, and the scratch table
+is dropped if the hash shows a byte-identical twin of another file.
 """
 
 from __future__ import annotations
@@ -25,12 +25,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest import raw_store
+from ingest.checks import CellChecks
 from ingest.errors import IngestError
 from ingest.numbers import parse_number, value_text
 from ingest.parsers import PARSERS
 from ingest.parsers.base import PublishedCell
 from ingest.regions import NATIONAL_CODE, RegionResolver, default_resolver
 from ingest.registry import SourceEntry
+from ingest.sniff import check_kind
+from ingest.source_table import load_warnings, write_source_registry
 
 if TYPE_CHECKING:  # pandas is imported where frames are built: a no-change refresh never needs it
     import pandas as pd
@@ -43,6 +46,34 @@ class LoadResult:
     status: str  # loaded | unchanged | duplicate | failed | missing
     rows: int = 0
     message: str = ""
+    # missing only: the registry requires the source, and the analyst did not allow it missing
+    blocks_refresh: bool = False
+
+
+def missing_result(
+    entry: SourceEntry, allow_missing: frozenset[str], origin_present: bool = True
+) -> LoadResult:
+    """No file of `entry` is in the raw directory: optional, of another origin than the
+    directory's files, allowed missing, or a failure."""
+    pattern = "|".join(entry.files)
+    if not entry.required:
+        return LoadResult(entry.id, pattern, "missing", message="optional source")
+    if not origin_present:
+        return LoadResult(
+            entry.id, pattern, "missing", message=f"no {entry.origin} file in this directory"
+        )
+    if entry.id in allow_missing:
+        return LoadResult(
+            entry.id, pattern, "missing",
+            message="required source missing; allowed by ALLOW_MISSING: its rows are those of "
+            "its last landing",
+        )  # fmt: skip
+    return LoadResult(
+        entry.id, pattern, "missing", blocks_refresh=True,
+        message=f"required source {entry.id!r}: no file matches {pattern!r} in the raw "
+        "directory (deleted or renamed?); restore the file, or pass "
+        f"ALLOW_MISSING={entry.id} to publish with its last landed rows and a warning",
+    )  # fmt: skip
 
 
 def new_load_id() -> tuple[str, datetime]:
@@ -74,6 +105,7 @@ def cells_to_frame(
     """Turn parsed cells into raw rows: numbers parsed, regions resolved, measures mapped."""
     rows = []
     unmapped: set[str] = set()
+    checks = CellChecks(entry, source_file)  # periods, counts, natural keys (ingest/checks.py)
     for cell in cells:
         where = dict(
             file=source_file, sheet=cell.sheet, row=cell.row_number, column=cell.column_name
@@ -102,6 +134,7 @@ def cells_to_frame(
                     **where,
                 )
             unmapped.add(cell.measure_as_written)
+        checks.check(cell, mapping.measure if mapping else None, parsed.value)
         row = {
             "observation_id": observation_id(sha, cell.sheet, cell.row_number, cell.column_name),
             "measure_as_written": cell.measure_as_written,
@@ -157,12 +190,14 @@ def write_file(
     loaded_at: datetime,
 ) -> LoadResult:
     """Shared skip/duplicate/replace logic for originals and for the embedded snapshot."""
-    status = raw_store.manifest_status(con, source_file, sha)
-    if status in ("loaded", "duplicate"):
+    status, landed_under = raw_store.manifest_status(con, source_file, sha)
+    # A file landed under another registry entry or parser version is landed again: the entry
+    # decides what its cells mean (measures, options, parser).
+    if status in ("loaded", "duplicate") and landed_under == entry.fingerprint:
         return LoadResult(entry.id, source_file, "unchanged")
     manifest = dict(
         source_file=source_file, file_sha256=sha, source_id=entry.id, file_bytes=file_bytes,
-        load_id=load_id, loaded_at=loaded_at,
+        load_id=load_id, loaded_at=loaded_at, entry_fingerprint=entry.fingerprint,
     )  # fmt: skip
     twin = raw_store.loaded_elsewhere(con, source_file, sha)
     if twin:
@@ -193,7 +228,7 @@ def write_file(
     try:
         con.execute("begin")
         began = True
-        if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/bulk_od.py)
+        if hasattr(frame, "insert_rows"):  # a bulk landing (ingest/parsers/od_bulk/)
             raw_store.replace_file_rows(con, entry.table, source_file, frame.no_rows())
             frame.insert_rows(con, entry.table, load_id, loaded_at)  # DuckDB, same transaction
         else:
@@ -222,15 +257,23 @@ def registered_files(entry: SourceEntry, raw_dir: Path) -> list[Path]:
 
 
 def land_originals(
-    con, entries: list[SourceEntry], raw_dir: Path, resolver: RegionResolver | None = None
+    con,
+    entries: list[SourceEntry],
+    raw_dir: Path,
+    resolver: RegionResolver | None = None,
+    allow_missing: frozenset[str] = frozenset(),
 ) -> list[LoadResult]:
     resolver = resolver or default_resolver()
     load_id, loaded_at = new_load_id()
     results: list[LoadResult] = []
+    found = {entry.id: registered_files(entry, raw_dir) for entry in entries}
+    # A RAW_DIR holds one origin's files (the public copies, or one `make download`): a required
+    # source is missing only when its origin's other files are there.
+    origins_present = {entry.origin for entry in entries if found[entry.id]}
     for entry in entries:
-        paths = registered_files(entry, raw_dir)
+        paths = found[entry.id]
         if not paths:
-            results.append(LoadResult(entry.id, "|".join(entry.files), "missing"))
+            results.append(missing_result(entry, allow_missing, entry.origin in origins_present))
             continue
         for path in paths:
             source_file = path.relative_to(raw_dir).as_posix()
@@ -264,6 +307,7 @@ def land_originals(
             finally:
                 if landing is not None and not isinstance(landing, IngestError):
                     landing.cleanup(con)  # its scratch table, unless it was adopted
+    write_source_registry(con, entries, load_warnings(results, allow_missing))
     return results
 
 
@@ -275,6 +319,7 @@ def _frame(path: Path, entry: SourceEntry, source_file: str, sha: str, resolver:
     """The file's cells as a frame, or a planned bulk landing (judged and inserted by DuckDB).
     Every failure is an IngestError naming the file."""
     try:
+        check_kind(path, source_file)  # empty, a web page, UTF-16: said before a parser fails
         parser = PARSERS[entry.parser]
         if hasattr(parser, "plan_landing"):
             return parser.plan_landing(

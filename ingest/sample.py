@@ -16,6 +16,7 @@ import duckdb
 from ingest import raw_store
 from ingest.loader import LoadResult, land_originals, new_load_id, write_file
 from ingest.registry import SourceEntry, load_registry
+from ingest.source_table import write_source_registry
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 TABLES = ("observations", "od_flows")
@@ -91,4 +92,5 @@ def land_snapshot(con, entries: list[SourceEntry], sample_dir: Path) -> list[Loa
         results.append(
             write_file(con, entry, source_file, sha, file_bytes, make_frame, load_id, loaded_at)
         )
+    write_source_registry(con, entries, {})
     return results

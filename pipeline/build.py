@@ -20,7 +20,7 @@ from ingest.raw_store import OD_TABLES, is_od_cells_table
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
 # union is the view raw.od_flow_cells, copied with the file)
-RAW_TABLES = ("observations", "load_manifest", *OD_TABLES)
+RAW_TABLES = ("observations", "load_manifest", "source_registry", *OD_TABLES)
 
 
 class StageError(RuntimeError):

@@ -72,13 +72,18 @@ def code_hash() -> str:
 
 
 def input_manifest_hash(raw_store: Path) -> str:
-    """Hash of what is landed: every loaded (file, SHA-256) pair."""
+    """Hash of what is landed: every loaded (file, SHA-256) pair, and each source's registry
+    fingerprint and load warning (a required source allowed missing must reach the app)."""
     with duckdb.connect(str(raw_store), read_only=True) as con:
         rows = con.execute(
             "select source_id, source_file, file_sha256 from raw.load_manifest "
             "where status = 'loaded' order by all"
         ).fetchall()
-    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+        sources = con.execute(
+            "select source_id, entry_fingerprint, load_warning from raw.source_registry "
+            "order by all"
+        ).fetchall()
+    return hashlib.sha256(json.dumps([rows, sources]).encode()).hexdigest()
 
 
 def served_build_info(paths: WarehousePaths) -> dict | None:

@@ -1,6 +1,8 @@
 """A polite HTTP client: one requests.Session, connect/read timeouts, bounded retries with
-exponential backoff on 5xx, timeouts, connection errors and bodies cut short; no retry on 4xx;
-a pause between two calls."""
+exponential backoff on 5xx, 429 (Too Many Requests), timeouts, connection errors and bodies cut
+short; no retry on other 4xx; a pause between two calls. A 429 or 503 that says `Retry-After`
+(seconds or an HTTP date, read by urllib3's Retry) is retried after that long, when it is at
+most MAX_RETRY_AFTER_SECONDS; a longer wait fails at once, naming it."""
 
 from __future__ import annotations
 
@@ -9,10 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import requests
+from urllib3.exceptions import InvalidHeader
+from urllib3.util import Retry
 
 from ingest.download.tables import ClientSettings
 
 USER_AGENT = "kzmigration-download/0.1 (warehouse of Kazakhstan internal migration)"
+MAX_RETRY_AFTER_SECONDS = 300.0
+# the statuses urllib3 honours Retry-After on (Retry.RETRY_AFTER_STATUS_CODES)
+RETRY_AFTER_STATUSES = frozenset(Retry.RETRY_AFTER_STATUS_CODES)
 
 
 class FetchError(Exception):
@@ -41,6 +48,7 @@ class Client:
     clock: Callable[[], float] = time.monotonic
     waits: list[float] = field(default_factory=list)  # every pause taken (backoff and polite)
     _last_call: float | None = None
+    _retry_after: float | None = None  # seconds the last answer asked to wait (Retry-After)
 
     def __post_init__(self) -> None:
         self.session.headers["User-Agent"] = USER_AGENT
@@ -68,7 +76,8 @@ class Client:
         try:
             status = response.status_code
             what = f"HTTP {status} {response.reason or ''}".strip()
-            if status >= 500:
+            if status >= 500 or status == 429:
+                self._retry_after = _retry_after(response, status)
                 return None, what, status
             if 400 <= status < 500:
                 raise FetchError(f"{what} (client error, not retried)", status=status, attempts=1)
@@ -94,7 +103,9 @@ class Client:
         reason, status = "", None
         for attempt in range(1, attempts + 1):
             if attempt > 1:
-                self._pause(self.settings.backoff_seconds * 2 ** (attempt - 2))
+                backoff = self.settings.backoff_seconds * 2 ** (attempt - 2)
+                self._pause(max(backoff, self._retry_after or 0.0))
+            self._retry_after = None
             try:
                 fetched, reason, status = self._once(url)
             except FetchError as exc:
@@ -105,6 +116,25 @@ class Client:
                 return fetched
         raise FetchError(f"{reason} (gave up after {attempts} attempts)", status=status,
                          attempts=attempts)  # fmt: skip
+
+
+def _retry_after(response: requests.Response, status: int) -> float | None:
+    """The Retry-After of a 429/503 in seconds (None: absent or unreadable); raises FetchError
+    when the server asks for a longer wait than this client will take."""
+    value = response.headers.get("Retry-After")
+    if not value or status not in RETRY_AFTER_STATUSES:
+        return None
+    try:
+        seconds = Retry().parse_retry_after(value)
+    except InvalidHeader:
+        return None
+    if seconds > MAX_RETRY_AFTER_SECONDS:
+        raise FetchError(
+            f"HTTP {status}: the server asks to retry after {seconds:.0f} s (more than "
+            f"{MAX_RETRY_AFTER_SECONDS:.0f} s); run `make download` again later",
+            status=status, attempts=1,
+        )  # fmt: skip
+    return seconds
 
 
 def _network_failure(

@@ -27,6 +27,8 @@ class PublishedCell:
     raw_value: Any  # the cell as read; the loader keeps its text and parses the number
     destination_as_written: str | None = None  # origin-destination rows: the region of arrival
     territory_level: str | None = None  # "district" for district rows kept in raw; else derived
+    # the column the period was read from, when it is not the value's column (flat layouts)
+    period_column: str | None = None
 
 
 class Parser(Protocol):

@@ -136,7 +136,7 @@ def bns_export(path: Path, options: dict[str, Any]) -> Iterator[PublishedCell]:
             measure_as_written=measure, region_as_written=region,
             period_as_written=str(row["DAT"]), year=year, period=period, period_type=period_type,
             raw_value=row["VAL"] if row["VAL"] is not None else "",
-            territory_level="district" if DISTRICT.search(region) else None,
+            territory_level="district" if DISTRICT.search(region) else None, period_column="DAT",
         )  # fmt: skip
     if mode == "totals":
         for column, found in seen_total.items():

@@ -47,6 +47,7 @@ def od_flows_csv(path: Path, options: dict[str, Any]) -> Iterator[PublishedCell]
             measure_as_written=cols["value"], region_as_written=row[cols["origin"]],
             destination_as_written=row[cols["destination"]], period_as_written=year_text,
             year=year, period=str(year), period_type="year", raw_value=row[cols["value"]],
+            period_column=cols["year"],
         )  # fmt: skip
 
 
@@ -96,5 +97,5 @@ def taldau_flat_csv(path: Path, options: dict[str, Any]) -> Iterator[PublishedCe
             sheet=None, row_number=index, column_name="value",
             measure_as_written=options["measure_as_written"], region_as_written=row["region"],
             period_as_written=date, year=int(date[:4]), period=date[:4], period_type="year",
-            raw_value=row["value"],
+            raw_value=row["value"], period_column="date",
         )  # fmt: skip

@@ -50,6 +50,7 @@ class Reply:
     content_type: str = "text/plain; charset=utf-8"
     declared_length: int | None = None  # announce this Content-Length (a body cut short)
     delay: float = 0.0  # wait before answering (a server slower than the read timeout)
+    headers: tuple[tuple[str, str], ...] = ()  # more headers (e.g. Retry-After)
 
 
 class FakeServer:
@@ -72,6 +73,8 @@ class FakeServer:
                     self.send_header("Content-Type", reply.content_type)
                     length = reply.declared_length or len(reply.body)
                     self.send_header("Content-Length", str(length))
+                    for name, value in reply.headers:
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(reply.body)
                     self.wfile.flush()

@@ -52,11 +52,49 @@ def test_404_is_not_retried(server):
     assert slept == []
 
 
-def test_429_is_a_client_error_too(server):
-    path = server.route("/t", Reply(429, b"slow down"))
-    with pytest.raises(FetchError):
-        client()[0].get(server.base_url + path)
-    assert server.hits[path] == 1
+def test_429_is_retried_with_backoff(server):
+    path = server.route("/t", Reply(429, b"slow down"), Reply(200, b"ok"))
+    c, slept = client()
+    fetched = c.get(server.base_url + path)
+    assert (fetched.status, fetched.body, fetched.attempts) == (200, b"ok", 2)
+    assert server.hits[path] == 2 and slept == [1.0]
+
+
+def test_429_honours_retry_after(server):
+    path = server.route(
+        "/t", Reply(429, b"slow down", headers=(("Retry-After", "7"),)), Reply(200, b"ok")
+    )
+    c, slept = client()
+    assert c.get(server.base_url + path).body == b"ok"
+    assert slept == [7.0]  # the server's 7 s, not the 1 s backoff
+
+
+def test_retry_after_shorter_than_the_backoff_keeps_the_backoff(server):
+    path = server.route(
+        "/t", Reply(503, b"busy", headers=(("Retry-After", "0"),)), Reply(503, b"busy"),
+        Reply(200, b"ok"),
+    )  # fmt: skip
+    c, slept = client()
+    assert c.get(server.base_url + path).attempts == 3
+    assert slept == [1.0, 2.0]
+
+
+def test_persistent_429_gives_up_naming_it(server):
+    path = server.route("/t", Reply(429, b"slow down", headers=(("Retry-After", "2"),)))
+    c, slept = client()
+    with pytest.raises(FetchError) as err:
+        c.get(server.base_url + path)
+    assert server.hits[path] == 4 and err.value.status == 429
+    assert "HTTP 429" in str(err.value) and "gave up after 4 attempts" in str(err.value)
+    assert slept == [2.0, 2.0, 4.0]
+
+
+def test_retry_after_beyond_the_limit_fails_at_once(server):
+    path = server.route("/t", Reply(429, b"later", headers=(("Retry-After", "3600"),)))
+    c, slept = client()
+    with pytest.raises(FetchError, match="retry after 3600 s"):
+        c.get(server.base_url + path)
+    assert server.hits[path] == 1 and slept == []
 
 
 def test_read_timeout_is_retried_then_succeeds(server):

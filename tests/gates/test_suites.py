@@ -21,14 +21,17 @@ MARTS = {
     "marts.fct_socioeconomic_scores",
     "marts.fct_region_scorecard",
     "marts.data_quality_issues",
+    "marts.dim_source",
 }
 RAW_AND_STAGING = {
     "raw.observations",
     "raw.od_flows",
     *(f"raw.{t}" for t in OD_TABLES),
     "raw.load_manifest",
+    "raw.source_registry",
     "staging.stg_raw__observations",
     "staging.stg_raw__od_flows",
+    "staging.stg_raw__source_registry",
 }
 
 

@@ -56,6 +56,7 @@ def test_a_wide_raw_store_is_migrated_cell_for_cell(sample_raw_store, tmp_path):
     old = tmp_path / "raw_store.duckdb"
     shutil.copy(sample_raw_store, old)
     with duckdb.connect(str(old)) as con:  # rebuild the layout of the previous release
+        con.execute("drop table raw.schema_version")  # it had no versioned migrations
         before = con.execute(WIDE).fetchall()
         con.execute("create table raw.od_flows_wide as select * from raw.od_flows")
         con.execute("drop view raw.od_flows")
@@ -138,7 +139,8 @@ def copy_file_dictionaries(con, key: int, cells: int) -> None:
 
 def bulk_landing_like_file_1(con, key: int) -> int:
     """A committed scratch table in the bulk layout holding file 1's cells in file order (the
-    sample's OD file has one value column and rows 2..3041), as ingest/bulk_od.py writes it."""
+    sample's OD file has one value column and rows 2..3041), as ingest/parsers/od_bulk/ writes
+    it."""
     assert con.execute(
         "select count(distinct column_key), min(row_number), max(row_number) - count(*) "
         "from raw.od_flow_cells where file_key = 1"
@@ -250,6 +252,7 @@ def test_deleting_a_file_drops_its_cells_table(sample_raw_store, tmp_path):
 def test_a_store_with_one_cells_table_is_split_per_file_cell_for_cell(sample_raw_store, tmp_path):
     path = copy_store(sample_raw_store, tmp_path)
     with duckdb.connect(str(path)) as con:  # rebuild the layout of the previous release
+        con.execute("drop table raw.schema_version")  # it had no versioned migrations
         con.execute("create table raw.cells_old as select * from raw.od_flow_cells")
         con.execute("drop view raw.od_flow_cells")
         for table in cells_tables(con):
@@ -304,3 +307,44 @@ def test_per_file_cells_tables_are_recognised_by_name():
     for name in ("od_flow_cells", "od_flow_cells_", "od_flow_cells_01", "od_flow_cells_1x",
                  "bulk_landing_1", "od_flow_files"):  # fmt: skip
         assert not raw_store.is_od_cells_table(name), name
+
+
+def test_migrations_run_once_and_are_recorded(tmp_path, monkeypatch):
+    from ingest.raw_store import migrations
+
+    path = str(tmp_path / "raw_store.duckdb")
+    with raw_store.connect(path) as con:
+        versions = con.execute("select version from raw.schema_version order by 1").fetchall()
+    assert versions == [(v,) for v, _, _ in migrations.MIGRATIONS]
+
+    def must_not_run(con):
+        raise AssertionError("an applied migration ran again")
+
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", tuple((v, d, must_not_run) for v, d, _ in migrations.MIGRATIONS)
+    )
+    with raw_store.connect(path) as con:  # every migration is recorded: none runs
+        assert con.execute("select count(*) from raw.schema_version").fetchone()[0] == len(versions)
+
+
+def test_a_failing_migration_is_not_recorded_and_runs_again(tmp_path, monkeypatch):
+    from ingest.raw_store import migrations
+
+    path = str(tmp_path / "raw_store.duckdb")
+    calls = []
+
+    def fails_once(con):
+        calls.append(1)
+        if len(calls) == 1:
+            con.execute("create table raw.half_done (x integer)")  # rolled back with the step
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", ((1, "a step that fails once", fails_once),))
+    with pytest.raises(RuntimeError, match="disk full"):
+        raw_store.connect(path)
+    with raw_store.connect(path) as con:
+        assert con.execute("select version from raw.schema_version").fetchall() == [(1,)]
+        tables = con.execute("select table_name from duckdb_tables() where table_name = "
+                             "'half_done'").fetchall()  # fmt: skip
+        assert tables == []
+    assert len(calls) == 2
