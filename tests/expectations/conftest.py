@@ -1,5 +1,6 @@
-"""Fixtures of the gate tests: the sample build, copies of it with injected faults, and one
-gate run per session on the untouched build (GX is imported once per session)."""
+"""Fixtures of the quality-gate tests: the sample build, copies of it with injected faults, served
+builds as the pipeline publishes them (a folder with the build file and its record), and one gate
+run per session on the untouched build (GX is imported once per session)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from core.build_record import BuildRecord, file_sha256, write_record
 from core.paths import BUILD_FILE_NAME
 from expectations.gates import GateReport, run_gates
 from ingest.raw_store import is_od_cells_table
@@ -61,8 +63,43 @@ def faulty_build(built_db, tmp_path) -> Callable[..., Path]:
     return make
 
 
+# the schemas a published build keeps (pipeline/publish.py SERVED_SCHEMAS): dbt's staging views
+# are dropped at publish, so a served build's record counts no staging relation
+SERVED_SCHEMAS = ("marts", "raw", "reference", "intermediate")
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    """{"schema.table": rows} of every table and view of the served schemas, as the record
+    written at publish holds them (core/build_record.py)."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in {SERVED_SCHEMAS} order by all"
+        ).fetchall()
+        return {
+            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            for schema, name in relations
+        }
+
+
+def served_build(db: Path, folder: Path, *, with_file: bool = False) -> Path:
+    """A served build's folder as publishing leaves it: `build_record.json` with the row counts
+    of `db` (and, `with_file`, a copy of the build file). The gates get this folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if with_file:
+        copy_build(db, folder)
+    write_record(folder, BuildRecord(folder.name, file_sha256(db), row_counts(db)))
+    return folder
+
+
 @pytest.fixture(scope="session")
-def baseline(built_db, tmp_path_factory) -> GateReport:
-    """The gates on the untouched sample build, compared with itself as the previous build."""
+def served_dir(built_db, tmp_path_factory) -> Path:
+    """The untouched sample build as the served build (its record only: no file to open)."""
+    return served_build(built_db, tmp_path_factory.mktemp("builds") / "20260101T000000Z-sample")
+
+
+@pytest.fixture(scope="session")
+def baseline(built_db, served_dir, tmp_path_factory) -> GateReport:
+    """The gates on the untouched sample build, compared with itself as the served build."""
     report_path = tmp_path_factory.mktemp("gates") / "gates.json"
-    return run_gates(built_db, built_db, report_path)
+    return run_gates(built_db, served_dir, report_path)

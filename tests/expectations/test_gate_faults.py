@@ -200,7 +200,7 @@ def test_sample_gates_are_fast(baseline):
                          ids=[f[0] for f in FAULTS])  # fmt: skip
 def test_fault_blocks(faulty_build, tmp_path, built_db, statements, suites, words):
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=suites)
     assert not report.passed
     assert errors_matching(report, words), report.summary()
 
@@ -213,7 +213,7 @@ def test_all_faults_in_one_full_run(faulty_build, tmp_path, built_db):
     """Every fault at once, every suite: each is still named (no fault masks another)."""
     statements = [s for fault in FAULTS if fault[0] not in NOT_COMBINED for s in fault[1]]
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json")
+    report = run_gates(db, served_dir, tmp_path / "gates.json")
     assert not report.passed
     for name, _, _, words in FAULTS:
         if name not in NOT_COMBINED:
@@ -237,7 +237,7 @@ def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, buil
         "(select min(rowid) from marts.fct_migration_balance where arrivals_per_1000 < 100)",
     )
     only = ["marts.data_quality_issues", "marts.fct_migration_balance"]
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=only)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=only)
     assert report.passed, report.summary()
     assert report.warning_count == len(report.warnings) >= 2
     dq = [w for w in report.warnings if "marts.data_quality_issues" in w and "issues__warn" in w]
@@ -256,7 +256,7 @@ def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, mon
         raise AssertionError("rows read into pandas above the large-table threshold")
 
     monkeypatch.setattr(gates, "rows_frame", no_rows)
-    report = run_gates(built_db, built_db, tmp_path / "gates.json", large_table_row_threshold=-1)
+    report = run_gates(built_db, served_dir, tmp_path / "gates.json", large_table_row_threshold=-1)
     assert report.passed, report.summary()
     assert {s["approach"] for s in report.suites} == {"aggregates", "schema"}
     agg = next(s for s in report.suites if s["suite"] == "raw.od_flow_cells")["frames"][
@@ -280,9 +280,9 @@ def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, mon
 def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault):
     _, statements, suites, words = next(f for f in FAULTS if f[0] == fault)
     db = faulty_build(*statements)
-    rows = run_gates(db, built_db, tmp_path / "rows.json", only=suites)
+    rows = run_gates(db, served_dir, tmp_path / "rows.json", only=suites)
     aggs = run_gates(
-        db, built_db, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
+        db, served_dir, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
     )
     # the cells' uniqueness is checked on a custom frame (the row-by-row files' cells) in both
     # approaches: the other faults are found by DuckDB aggregates
@@ -329,7 +329,7 @@ def test_gates_never_touch_the_network(built_db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    report = run_gates(built_db, built_db, tmp_path / "gates.json", only=["raw.load_manifest"])
+    report = run_gates(built_db, served_dir, tmp_path / "gates.json", only=["raw.load_manifest"])
     assert report.passed and attempts == []
 
 
@@ -351,7 +351,7 @@ def test_severity_override_from_config(faulty_build, tmp_path, built_db):
     )
     _, statements, suites, words = next(f for f in FAULTS if f[0] == "negative raw flow")
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites, config_path=config)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=suites, config_path=config)
     assert report.passed, report.summary()
     assert [w for w in report.warnings if all(x in w for x in words)]
 
