@@ -61,12 +61,14 @@ def _duplicate_columns(exp: dict[str, Any]) -> list[str] | None:
     return None
 
 
-def _key_source(suite: Suite, columns: list[str]) -> str:
+def _key_source(suite: Suite, columns: list[str], carried: list[str] | None = None) -> str:
     """Only the key columns of the table (derived ones computed), rows with a key at all: GX
-    ignores a row whose key columns are all missing (one column: a missing value)."""
+    ignores a row whose key columns are all missing (one column: a missing value). `carried`
+    columns come along (where a duplicate is: its file and row), without being part of the key."""
     derived = suite.derived
     select = ", ".join(
-        f"({derived[c]}) as {ident(c)}" if c in derived else f"t.{ident(c)}" for c in columns
+        f"({derived[c]}) as {ident(c)}" if c in derived else f"t.{ident(c)}"
+        for c in [*columns, *(carried or [])]
     )
     any_value = " or ".join(f"{ident(c)} is not null" for c in columns)
     return f"(select * from (select {select} from {table_sql(suite)} as t) where {any_value})"
@@ -100,13 +102,38 @@ def duplicate_samples(
     columns: list[str],
     limit: int,
     labels: list[KeyLabel] | None = None,
+    present: set[str] | None = None,
 ) -> list[str]:
+    """A few duplicated keys, each with the rows it occurs in: the suite's key columns that are
+    not part of the checked key (e.g. a staging grain's source file and row), so that a message
+    names the rows to look at, not only a key that may span several files."""
     cols = ", ".join(ident(c) for c in columns)
+    where = [c for c in suite.key if c not in columns and (present is None or c in present)]
+    located = ""
+    if where:
+        row = ", ".join(ident(c) for c in where)
+        located = f", list(({row}) order by {row})[1:{int(limit)}] as at_rows"
     rows = con.execute(
-        f"select {cols}, count(*) as n from {_key_source(suite, columns)} group by all "
-        f"having count(*) > 1 order by n desc, {cols} limit {limit}"
+        f"select {cols}, count(*) as n{located} from {_key_source(suite, columns, where)} "
+        f"group by {cols} having count(*) > 1 order by n desc, {cols} limit {int(limit)}"
     ).fetchall()
-    return [format_key([*columns, "rows"], r, labels) for r in rows]
+    out = []
+    for r in rows:
+        text = format_key([*columns, "rows"], r[: len(columns) + 1], labels)
+        if where:
+            at = "; ".join(format_key(where, list(_values(v)), labels) for v in r[-1])
+            text += f" (at {at})"
+        out.append(text)
+    return out
+
+
+def _values(row: Any) -> tuple[Any, ...]:
+    """A DuckDB struct/row value as a tuple (a dict for named structs, a tuple otherwise)."""
+    if isinstance(row, dict):
+        return tuple(row.values())
+    if isinstance(row, tuple | list):
+        return tuple(row)
+    return (row,)
 
 
 @dataclass
@@ -200,5 +227,5 @@ def aggregate_batch(
             samples[exp_id] = [format_key(shown, r, labels) for r in rows]
     for exp_id, cols in duplicates.items():
         if int(batch.at[0, f"unexpected__{_safe(exp_id)}"]) > 0:
-            samples[exp_id] = duplicate_samples(con, suite, cols, sample_size, labels)
+            samples[exp_id] = duplicate_samples(con, suite, cols, sample_size, labels, present)
     return Aggregates(batch=batch, expectations=translated, samples=samples)

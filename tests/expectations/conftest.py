@@ -77,7 +77,9 @@ def row_counts(db: Path) -> dict[str, int]:
             f"where table_schema in {SERVED_SCHEMAS} order by all"
         ).fetchall()
         return {
-            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[0]
+            f"{schema}.{name}": con.execute(f'select count(*) from "{schema}"."{name}"').fetchone()[
+                0
+            ]
             for schema, name in relations
         }
 
@@ -103,3 +105,13 @@ def baseline(built_db, served_dir, tmp_path_factory) -> GateReport:
     """The gates on the untouched sample build, compared with itself as the served build."""
     report_path = tmp_path_factory.mktemp("gates") / "gates.json"
     return run_gates(built_db, served_dir, report_path)
+
+
+@pytest.fixture
+def make_served(tmp_path) -> Callable[..., Path]:
+    """make_served(db, with_file=False) -> a served build's folder for the row counts of db."""
+
+    def make(db: Path, *, with_file: bool = False, name: str = "20260101T000000Z-served") -> Path:
+        return served_build(db, tmp_path / "builds" / name, with_file=with_file)
+
+    return make
