@@ -85,13 +85,15 @@ FAULTS = [
         ["rows_not_empty", "0 rows"],
     ),
     (
-        "duplicated observation id",
+        "duplicated place in raw",
         [
-            "update raw.observations set observation_id = (select min(observation_id) from "
-            "raw.observations) where rowid = (select max(rowid) from raw.observations)"
+            "update raw.od_flow_places as p set as_written = (select max(q.as_written) from "
+            "raw.od_flow_places as q where q.file_key = p.file_key and q.year = p.year and "
+            "q.place_key <> p.place_key) where (p.file_key, p.place_key) = "
+            "(select min((file_key, place_key)) from raw.od_flow_places)"
         ],
-        ["raw.observations"],
-        ["raw.observations", "unique__observation_id", "2 of", "source_file=", "row_number="],
+        ["raw.od_flow_places"],
+        ["raw.od_flow_places", "unique__place_as_written", "2 of", "at [source_file="],
     ),
     (
         "region outside the row's region frame",
@@ -262,7 +264,7 @@ def test_large_tables_are_validated_as_duckdb_aggregates(
         "unknown region in raw",
         "empty raw table",
         "region outside the row's region frame",
-        "duplicated observation id",
+        "duplicated place in raw",
         "negative arrivals",
         "error-level data quality issue",
     ],
@@ -278,8 +280,8 @@ def test_aggregates_find_the_same_faults(faulty_build, tmp_path, served_dir, fau
     # approaches: the other faults are found by DuckDB aggregates
     marker = [] if fault == "duplicated raw row" else ["DuckDB aggregates"]
     assert not aggs.passed and errors_matching(aggs, [*words[:2], *marker])
-    if fault == "duplicated observation id":  # a duplicated key is located by file and row
-        assert errors_matching(aggs, words), aggs.summary()
+    if fault == "duplicated place in raw":  # a duplicated key is located by file and row
+        assert errors_matching(aggs, [*words, "(at place_key="]), aggs.summary()
 
     def failed(report):
         return sorted(
