@@ -161,7 +161,7 @@ def read_suite(
     suite: Suite,
     build_db: Path,
     params: dict[str, Any],
-    previous_count: int | None,
+    served_count: int | None,
     settings: Settings,
     spill_dir: Path | None = None,
 ) -> _SuiteRead:
@@ -179,14 +179,14 @@ def read_suite(
         "file": suite.path.name,
         "approach": "rows",
         "row_count": None,
-        "previous_row_count": previous_count,
+        "served_row_count": served_count,
         "row_count_band": None,
         "batches": {},
         "results": [],
     }
     results: list[dict[str, Any]] = report["results"]
-    band_min, band_max = _band(previous_count, settings.band(suite.table))
-    params = {**params, "previous_row_count_min": band_min, "previous_row_count_max": band_max}
+    band_min, band_max = _band(served_count, settings.band(suite.table))
+    params = {**params, "served_row_count_min": band_min, "served_row_count_max": band_max}
     if band_min is not None:
         report["row_count_band"] = [band_min, band_max]
 
@@ -296,8 +296,8 @@ def validate_suite(read: _SuiteRead, settings: Settings) -> dict[str, Any]:
             ]
             if unresolved:
                 why = (
-                    "no previous good build with this table to compare with"
-                    if any(p.startswith("previous_row_count") for p in unresolved)
+                    "no row count of this table in the served build's record (see the run's notes)"
+                    if any(p.startswith("served_row_count") for p in unresolved)
                     else f"parameter(s) {unresolved} unavailable"
                 )
                 results.append(_record(suite, e, name, approach, "skipped", params, detail=why))
