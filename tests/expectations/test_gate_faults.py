@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 
+import duckdb
 import pytest
 
 from expectations import suite_validation
@@ -328,3 +329,33 @@ def test_severity_override_from_config(faulty_build, tmp_path, served_dir):
     report = run_gates(db, served_dir, tmp_path / "gates.json", only=suites, config_path=config)
     assert report.passed, report.summary()
     assert [w for w in report.warnings if all(x in w for x in words)]
+
+
+def test_a_failed_load_stops_warning_once_the_file_has_loaded_again(
+    faulty_build, served_dir, tmp_path
+):
+    """`no_failed_file` warns about a file whose last load failed (it keeps its old rows), naming
+    the file; a failure followed by a successful load of the same file no longer counts."""
+    failed_row = (
+        "insert into raw.load_manifest (source_file, file_sha256, source_id, file_bytes, status, "
+        "rows_landed, duplicate_of, message, load_id, loaded_at) select source_file, "
+        "repeat('{digit}', 64), source_id, file_bytes, 'failed', 0, null, 'injected failure', "
+        "'injected', loaded_at + interval '{shift}' from raw.load_manifest where source_file = "
+        "(select {pick}(source_file) from raw.load_manifest where status = 'loaded') "
+        "and status = 'loaded'"
+    )
+    db = faulty_build(
+        failed_row.format(digit="a", shift="-1 day", pick="min"),  # then loaded again: fixed
+        failed_row.format(digit="b", shift="1 day", pick="max"),  # its last load failed
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        first, last = con.execute(
+            "select min(source_file), max(source_file) from raw.load_manifest "
+            "where status = 'loaded'"
+        ).fetchone()
+    assert first != last
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=["raw.load_manifest"])
+    assert report.passed, report.summary()
+    warned = [w for w in report.warnings if "no_failed_file" in w]
+    assert len(warned) == 1 and "1 of" in warned[0], report.summary()
+    assert f"source_file={last}" in warned[0] and first not in warned[0]
