@@ -226,8 +226,9 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
 
-            previous = publisher.current_build(paths)
-            report = run_gates(paths.build_db, previous.path if previous else None,
+            # the served build's folder: the gates read its record, never its file
+            serving = publisher.current_build(paths)
+            report = run_gates(paths.build_db, serving.path.parent if serving else None,
                                report_dir / "gates.json")  # fmt: skip
             print(report.summary())
             if not report.passed:

@@ -9,7 +9,8 @@ import shutil
 import duckdb
 import pytest
 
-from expectations.frames import SUITES_DIR, GateConfigError, load_suites
+from expectations.settings import SUITES_DIR, GateConfigError
+from expectations.suite_files import load_suites
 from ingest.raw_store import OD_TABLES, is_od_cells_table
 
 MARTS = {
@@ -84,7 +85,7 @@ def test_structural_checks_are_errors():
     ("edit", "message"),
     [
         (lambda e: e["meta"].pop("severity"), "meta.severity"),
-        (lambda e: e["meta"].update(frame="nowhere"), "unknown frame"),
+        (lambda e: e["meta"].update(batch="nowhere"), "unknown batch"),
         (lambda e: e.update(type="expect_column_kl_divergence_to_be_less_than"), "aggregate form"),
         (lambda e: e["meta"].pop("id"), "meta.id"),
     ],
@@ -94,7 +95,7 @@ def test_malformed_suite_is_rejected(tmp_path, edit, message):
     shutil.copytree(SUITES_DIR, suites)
     path = suites / "raw__od_flow_cells.json"
     doc = json.loads(path.read_text(encoding="utf-8"))
-    row_level = next(e for e in doc["expectations"] if e["meta"].get("frame", "rows") == "rows")
+    row_level = next(e for e in doc["expectations"] if e["meta"].get("batch", "rows") == "rows")
     edit(row_level)
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(GateConfigError, match=message):

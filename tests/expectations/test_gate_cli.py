@@ -22,11 +22,12 @@ def run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def test_cli_exit_codes_and_report(faulty_build, tmp_path):
+def test_cli_exit_codes_and_report(faulty_build, make_served, tmp_path):
     db = faulty_build("delete from raw.load_manifest")
+    served = make_served(db)
     report = tmp_path / "out" / "gates.json"
     proc = run("-m", "expectations.gates", "--db", str(db), "--report", str(report),
-               "--previous", str(db), "--suite", "raw.load_manifest")  # fmt: skip
+               "--served-build", str(served), "--suite", "raw.load_manifest")  # fmt: skip
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "FAILED" in proc.stdout and "raw.load_manifest" in proc.stdout
     doc = json.loads(report.read_text(encoding="utf-8"))
@@ -41,7 +42,8 @@ def test_cli_missing_file_exits_1(tmp_path):
 
 def test_importing_the_package_does_not_import_gx():
     code = (
-        "import sys, expectations, expectations.gates, expectations.frames; "
+        "import sys, expectations, expectations.gates, expectations.batches, "
+        "expectations.rule_owners, expectations.settings; "
         "print('great_expectations' in sys.modules)"
     )
     proc = run("-c", code)

@@ -1,14 +1,18 @@
-"""The gates on the sample build, and fault injection on copies of it: each defect must make
-`passed` False with a message naming the table and column; a warn-level finding publishes."""
+"""The quality gates on the sample build, and fault injection on copies of it: each defect must
+make `passed` False with a message naming the table, the column and where the defect is (the
+source file and row, not an internal key); a warn-level finding publishes. Rules on mart columns
+that dbt declares are dbt's (tests/expectations/test_rule_owners.py): no fault here relies on
+one of them."""
 
 from __future__ import annotations
 
 import json
 import socket
 
+import duckdb
 import pytest
 
-from expectations import gates
+from expectations import suite_validation
 from expectations.gates import run_gates
 
 # (id, statements, suites to run, words every matching error line must contain)
@@ -26,7 +30,14 @@ FAULTS = [
         "duplicated raw row",
         ["insert into {cells} select * from {cells} order by row_number desc limit 1"],
         ["raw.od_flow_cells"],
-        ["raw.od_flow_cells", "unique__cell", "file_key,column_key,row_number", "2 of"],
+        [
+            "raw.od_flow_cells",
+            "unique__cell",
+            "file_key,column_key,row_number",
+            "2 of",
+            "at [source_file=",
+            "column_name=",
+        ],
     ),
     (
         "unknown region in raw",
@@ -35,7 +46,14 @@ FAULTS = [
             "= (select min((file_key, place_key)) from raw.od_flow_places)"
         ],
         ["raw.od_flow_places"],
-        ["raw.od_flow_places", "known__region_code", "column region_code", "1 of", "990000000"],
+        [
+            "raw.od_flow_places",
+            "known__region_code",
+            "column region_code",
+            "1 of",
+            "990000000",
+            "at [source_file=",
+        ],
     ),
     (
         "negative raw flow",
@@ -68,16 +86,18 @@ FAULTS = [
         ["rows_not_empty", "0 rows"],
     ),
     (
-        "unknown region in a mart",
+        "duplicated place in raw",
         [
-            "update marts.fct_migration_balance set region_code = '990000000' "
-            "where rowid = (select min(rowid) from marts.fct_migration_balance)"
+            "update raw.od_flow_places as p set as_written = (select max(q.as_written) from "
+            "raw.od_flow_places as q where q.file_key = p.file_key and q.year = p.year and "
+            "q.place_key <> p.place_key) where (p.file_key, p.place_key) = "
+            "(select min((file_key, place_key)) from raw.od_flow_places)"
         ],
-        ["marts.fct_migration_balance"],
-        ["marts.fct_migration_balance", "known__region_code_in_frame", "region_code", "990000000"],
+        ["raw.od_flow_places"],
+        ["raw.od_flow_places", "unique__place_as_written", "2 of", "at [source_file="],
     ),
     (
-        "region outside the row's frame",
+        "region outside the row's region frame",
         [  # Shymkent exists in dim_region, but is no unit of kz16
             "update marts.fct_socioeconomic_scores set region_code = '790000000' where rowid = "
             "(select min(rowid) from marts.fct_socioeconomic_scores where region_frame = 'kz16')"
@@ -99,36 +119,6 @@ FAULTS = [
         ["delete from marts.fct_migration_attractiveness"],
         ["marts.fct_migration_attractiveness"],
         ["marts.fct_migration_attractiveness", "rows_not_empty", "0 rows"],
-    ),
-    (
-        "net is not arrivals minus departures",
-        [
-            "update marts.fct_migration_balance set net_migration = net_migration + 7 "
-            "where rowid = (select min(rowid) from marts.fct_migration_balance "
-            "where flow_scope = 'internal' and arrivals is not null)"
-        ],
-        ["marts.fct_migration_balance"],
-        [
-            "marts.fct_migration_balance",
-            "identity__net_is_arrivals_minus_departures",
-            "net_migration",
-            "1 of",
-        ],
-    ),
-    (
-        "interregional balances do not sum to zero",
-        [
-            "update marts.fct_migration_balance set net_migration = net_migration + 7, "
-            "arrivals = arrivals + 7 where rowid = (select min(rowid) from "
-            "marts.fct_migration_balance where flow_scope = 'interregional')"
-        ],
-        ["marts.fct_migration_balance"],
-        [
-            "marts.fct_migration_balance",
-            "identity__interregional_balances_sum_to_zero",
-            "net_migration_sum",
-            "1 of",
-        ],
     ),
     (
         "coefficient above 1 with a negative balance",
@@ -198,22 +188,22 @@ def test_sample_gates_are_fast(baseline):
 
 @pytest.mark.parametrize(("statements", "suites", "words"), [f[1:] for f in FAULTS],
                          ids=[f[0] for f in FAULTS])  # fmt: skip
-def test_fault_blocks(faulty_build, tmp_path, built_db, statements, suites, words):
+def test_fault_blocks(faulty_build, tmp_path, served_dir, statements, suites, words):
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=suites)
     assert not report.passed
     assert errors_matching(report, words), report.summary()
 
 
 # faults that hide others when combined (an empty table has no rows to find defects in)
-NOT_COMBINED = {"empty raw table", "empty mart", "net is not arrivals minus departures"}
+NOT_COMBINED = {"empty raw table", "empty mart"}
 
 
-def test_all_faults_in_one_full_run(faulty_build, tmp_path, built_db):
+def test_all_faults_in_one_full_run(faulty_build, tmp_path, served_dir):
     """Every fault at once, every suite: each is still named (no fault masks another)."""
     statements = [s for fault in FAULTS if fault[0] not in NOT_COMBINED for s in fault[1]]
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json")
+    report = run_gates(db, served_dir, tmp_path / "gates.json")
     assert not report.passed
     for name, _, _, words in FAULTS:
         if name not in NOT_COMBINED:
@@ -223,7 +213,7 @@ def test_all_faults_in_one_full_run(faulty_build, tmp_path, built_db):
     assert doc["errors"] == report.errors and doc["passed"] is False
 
 
-def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, built_db, baseline):
+def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, served_dir, baseline):
     def dq_warn_rows(report):
         suite = next(s for s in report.suites if s["suite"] == "marts.data_quality_issues")
         rec = next(r for r in suite["results"] if r["id"] == "issues__warn")
@@ -237,7 +227,7 @@ def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, buil
         "(select min(rowid) from marts.fct_migration_balance where arrivals_per_1000 < 100)",
     )
     only = ["marts.data_quality_issues", "marts.fct_migration_balance"]
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=only)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=only)
     assert report.passed, report.summary()
     assert report.warning_count == len(report.warnings) >= 2
     dq = [w for w in report.warnings if "marts.data_quality_issues" in w and "issues__warn" in w]
@@ -249,17 +239,19 @@ def test_warn_level_findings_publish_and_are_listed(faulty_build, tmp_path, buil
     assert "WARN" in report.summary() and "PASSED" in report.summary()
 
 
-def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, monkeypatch):
+def test_large_tables_are_validated_as_duckdb_aggregates(
+    built_db, served_dir, tmp_path, monkeypatch
+):
     """Above the threshold no row is read into pandas; the verdict is the same."""
 
     def no_rows(*args, **kwargs):
         raise AssertionError("rows read into pandas above the large-table threshold")
 
-    monkeypatch.setattr(gates, "rows_frame", no_rows)
-    report = run_gates(built_db, built_db, tmp_path / "gates.json", large_table_row_threshold=-1)
+    monkeypatch.setattr(suite_validation, "rows_batch", no_rows)
+    report = run_gates(built_db, served_dir, tmp_path / "gates.json", large_table_row_threshold=-1)
     assert report.passed, report.summary()
     assert {s["approach"] for s in report.suites} == {"aggregates", "schema"}
-    agg = next(s for s in report.suites if s["suite"] == "raw.od_flow_cells")["frames"][
+    agg = next(s for s in report.suites if s["suite"] == "raw.od_flow_cells")["batches"][
         "aggregates"
     ]
     assert agg["rows"] == 1
@@ -272,22 +264,25 @@ def test_large_tables_are_validated_as_duckdb_aggregates(built_db, tmp_path, mon
         "duplicated raw row",
         "unknown region in raw",
         "empty raw table",
-        "region outside the row's frame",
-        "net is not arrivals minus departures",
+        "region outside the row's region frame",
+        "duplicated place in raw",
+        "negative arrivals",
         "error-level data quality issue",
     ],
 )
-def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault):
+def test_aggregates_find_the_same_faults(faulty_build, tmp_path, served_dir, fault):
     _, statements, suites, words = next(f for f in FAULTS if f[0] == fault)
     db = faulty_build(*statements)
-    rows = run_gates(db, built_db, tmp_path / "rows.json", only=suites)
+    rows = run_gates(db, served_dir, tmp_path / "rows.json", only=suites)
     aggs = run_gates(
-        db, built_db, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
+        db, served_dir, tmp_path / "aggs.json", only=suites, large_table_row_threshold=-1
     )
-    # the cells' uniqueness is checked on a custom frame (the row-by-row files' cells) in both
+    # the cells' uniqueness is checked on a SQL batch (the row-by-row files' cells) in both
     # approaches: the other faults are found by DuckDB aggregates
     marker = [] if fault == "duplicated raw row" else ["DuckDB aggregates"]
     assert not aggs.passed and errors_matching(aggs, [*words[:2], *marker])
+    if fault == "duplicated place in raw":  # a duplicated key is located by file and row
+        assert errors_matching(aggs, [*words, "(at place_key="]), aggs.summary()
 
     def failed(report):
         return sorted(
@@ -300,27 +295,7 @@ def test_aggregates_find_the_same_faults(faulty_build, tmp_path, built_db, fault
     assert failed(rows) == failed(aggs)
 
 
-def test_row_count_band(faulty_build, tmp_path):
-    """Shrinking beyond the band blocks; growing beyond it is a warning."""
-    full = faulty_build(name="full")
-    third = faulty_build("delete from {cells} where row_number % 3 <> 0", name="third")
-    only = ["raw.od_flow_cells"]
-    shrunk = run_gates(third, full, tmp_path / "shrunk.json", only=only)
-    assert not shrunk.passed
-    assert errors_matching(shrunk, ["raw.od_flow_cells", "rows_band_shrink", "expected between"])
-    grown = run_gates(full, third, tmp_path / "grown.json", only=only)
-    assert grown.passed, grown.summary()
-    assert [w for w in grown.warnings if "raw.od_flow_cells" in w and "rows_band_grow" in w]
-
-
-def test_first_build_skips_the_band_only(built_db, tmp_path):
-    report = run_gates(built_db, None, tmp_path / "gates.json", only=["raw.observations"])
-    assert report.passed
-    skipped = [r["id"] for s in report.suites for r in s["results"] if r["status"] == "skipped"]
-    assert sorted(skipped) == ["rows_band_grow", "rows_band_shrink"]
-
-
-def test_gates_never_touch_the_network(built_db, tmp_path, monkeypatch):
+def test_gates_never_touch_the_network(built_db, served_dir, tmp_path, monkeypatch):
     attempts = []
 
     def refuse(self, address, *args):
@@ -329,7 +304,7 @@ def test_gates_never_touch_the_network(built_db, tmp_path, monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    report = run_gates(built_db, built_db, tmp_path / "gates.json", only=["raw.load_manifest"])
+    report = run_gates(built_db, served_dir, tmp_path / "gates.json", only=["raw.load_manifest"])
     assert report.passed and attempts == []
 
 
@@ -338,9 +313,9 @@ def test_missing_build_file_raises(tmp_path):
         run_gates(tmp_path / "nope.duckdb", None, tmp_path / "gates.json")
 
 
-def test_severity_override_from_config(faulty_build, tmp_path, built_db):
+def test_severity_override_from_config(faulty_build, tmp_path, served_dir):
     """An analyst can downgrade one expectation in config.yml without editing its suite."""
-    from expectations.frames import CONFIG_PATH
+    from expectations.settings import CONFIG_PATH
 
     config = tmp_path / "config.yml"
     config.write_text(
@@ -351,25 +326,36 @@ def test_severity_override_from_config(faulty_build, tmp_path, built_db):
     )
     _, statements, suites, words = next(f for f in FAULTS if f[0] == "negative raw flow")
     db = faulty_build(*statements)
-    report = run_gates(db, built_db, tmp_path / "gates.json", only=suites, config_path=config)
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=suites, config_path=config)
     assert report.passed, report.summary()
     assert [w for w in report.warnings if all(x in w for x in words)]
 
 
-def test_every_band_has_a_count_in_a_served_build(faulty_build):
-    """The served file has no dbt views (publish drops them): every suite with a row-count band
-    must find its table there, or its band would silently never run."""
-    from expectations.frames import load_suites, previous_row_counts
-
-    served = faulty_build(
-        "drop view staging.stg_raw__observations",
-        "drop view staging.stg_raw__od_flows",
-        name="served",
+def test_a_failed_load_stops_warning_once_the_file_has_loaded_again(
+    faulty_build, served_dir, tmp_path
+):
+    """`no_failed_file` warns about a file whose last load failed (it keeps its old rows), naming
+    the file; a failure followed by a successful load of the same file no longer counts."""
+    failed_row = (
+        "insert into raw.load_manifest (source_file, file_sha256, source_id, file_bytes, status, "
+        "rows_landed, duplicate_of, message, load_id, loaded_at) select source_file, "
+        "repeat('{digit}', 64), source_id, file_bytes, 'failed', 0, null, 'injected failure', "
+        "'injected', loaded_at + interval '{shift}' from raw.load_manifest where source_file = "
+        "(select {pick}(source_file) from raw.load_manifest where status = 'loaded') "
+        "and status = 'loaded'"
     )
-    banded = [
-        s.table
-        for s in load_suites()
-        if any(e["meta"]["id"].startswith("rows_band_") for e in s.expectations)
-    ]
-    counts = previous_row_counts(served, banded)
-    assert {t: n for t, n in counts.items() if n is None} == {}
+    db = faulty_build(
+        failed_row.format(digit="a", shift="-1 day", pick="min"),  # then loaded again: fixed
+        failed_row.format(digit="b", shift="1 day", pick="max"),  # its last load failed
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        first, last = con.execute(
+            "select min(source_file), max(source_file) from raw.load_manifest "
+            "where status = 'loaded'"
+        ).fetchone()
+    assert first != last
+    report = run_gates(db, served_dir, tmp_path / "gates.json", only=["raw.load_manifest"])
+    assert report.passed, report.summary()
+    warned = [w for w in report.warnings if "no_failed_file" in w]
+    assert len(warned) == 1 and "1 of" in warned[0], report.summary()
+    assert f"source_file={last}" in warned[0] and first not in warned[0]

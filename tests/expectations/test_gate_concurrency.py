@@ -13,9 +13,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from expectations import gates
-from expectations.frames import load_suites, read_only
+from expectations import gates, suite_validation
+from expectations.batches import read_only
 from expectations.gates import run_gates
+from expectations.suite_files import load_suites
 
 TIMINGS = {"duration_s", "cpu_s", "started_at"}
 
@@ -28,21 +29,23 @@ def without_timings(value: Any) -> Any:
     return value
 
 
-def sequential(build_db, suites, params, previous, settings):
+def sequential(build_db, suites, params, served, settings):
     """`gates._run_suites` without threads: read then validate, suite after suite."""
     with tempfile.TemporaryDirectory(prefix="kzm-gates-test-spill-") as spill:
         reads = (
-            gates._read_suite(s, build_db, params, previous.get(s.table), settings, Path(spill))
+            gates.read_suite(s, build_db, params, served.get(s.table), settings, Path(spill))
             for s in suites
         )
-        return [gates._validate_suite(read, settings) for read in reads]
+        return [gates.validate_suite(read, settings) for read in reads]
 
 
 def read_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("kzm-gates-read")]
 
 
-def test_concurrent_reads_give_the_sequential_report(faulty_build, built_db, tmp_path, monkeypatch):
+def test_concurrent_reads_give_the_sequential_report(
+    faulty_build, served_dir, tmp_path, monkeypatch
+):
     """Failures with example values, keys and breakdowns, a missing column: same JSON report."""
     db = faulty_build(
         "insert into {cells} select * from {cells} order by row_number desc limit 1",
@@ -53,10 +56,10 @@ def test_concurrent_reads_give_the_sequential_report(faulty_build, built_db, tmp
         "'110000000', 2020, 'population')",
         "alter table raw.load_manifest drop column rows_landed",
     )
-    concurrent = run_gates(db, built_db, tmp_path / "concurrent.json")
+    concurrent = run_gates(db, served_dir, tmp_path / "concurrent.json")
     assert not read_threads()
     monkeypatch.setattr(gates, "_run_suites", sequential)
-    run_gates(db, built_db, tmp_path / "sequential.json")
+    run_gates(db, served_dir, tmp_path / "sequential.json")
     docs = [json.loads((tmp_path / f"{n}.json").read_text()) for n in ("concurrent", "sequential")]
     assert not concurrent.passed and len(concurrent.errors) >= 4, concurrent.summary()
     assert without_timings(docs[0]) == without_timings(docs[1])
@@ -64,29 +67,29 @@ def test_concurrent_reads_give_the_sequential_report(faulty_build, built_db, tmp
     assert all(s["duration_s"] >= 0 for s in docs[0]["suites"])
 
 
-def test_an_exception_in_a_read_propagates(built_db, tmp_path, monkeypatch):
+def test_an_exception_in_a_read_propagates(built_db, served_dir, tmp_path, monkeypatch):
     names = [s.name for s in load_suites()][:4]
     broken_table = load_suites()[2].table
-    count_rows = gates.count_rows
+    count_rows = suite_validation.count_rows
 
     def broken(con, table):
         if table == broken_table:
             raise ValueError("not a DuckDB error")
         return count_rows(con, table)
 
-    monkeypatch.setattr(gates, "count_rows", broken)
+    monkeypatch.setattr(suite_validation, "count_rows", broken)
     with pytest.raises(ValueError, match="not a DuckDB error"):
-        run_gates(built_db, built_db, tmp_path / "gates.json", only=names)
+        run_gates(built_db, served_dir, tmp_path / "gates.json", only=names)
     assert not read_threads()
     assert not (tmp_path / "gates.json").exists()
 
 
-def test_a_failing_validation_starts_no_further_read(built_db, tmp_path, monkeypatch):
+def test_a_failing_validation_starts_no_further_read(built_db, served_dir, tmp_path, monkeypatch):
     """The reads not started yet are cancelled; the running ones are waited for."""
     names = [s.name for s in load_suites()]
     started: list[str] = []
     release = threading.Event()
-    read = gates._read_suite
+    read = gates.read_suite
 
     def slow_read(suite, *args):
         started.append(suite.name)
@@ -97,11 +100,11 @@ def test_a_failing_validation_starts_no_further_read(built_db, tmp_path, monkeyp
     def failing_validation(read, settings):
         raise RuntimeError("GX broke")
 
-    monkeypatch.setattr(gates, "_read_suite", slow_read)
-    monkeypatch.setattr(gates, "_validate_suite", failing_validation)
+    monkeypatch.setattr(gates, "read_suite", slow_read)
+    monkeypatch.setattr(gates, "validate_suite", failing_validation)
     try:
         with pytest.raises(RuntimeError, match="GX broke"):
-            run_gates(built_db, built_db, tmp_path / "gates.json")
+            run_gates(built_db, served_dir, tmp_path / "gates.json")
     finally:
         release.set()
     assert names[0] in started and set(started) <= set(names[:3]), started
