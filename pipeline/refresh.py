@@ -26,10 +26,12 @@ from pathlib import Path
 
 import duckdb
 
+from core.build_record import BuildRecord, read_record
 from core.faults import maybe_fail
 from core.lock import RefreshLock, RefreshLocked
 from core.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
 from ingest.cli import land
+from pipeline import housekeeping
 from pipeline import publish as publisher
 from pipeline.build import DbtProcess, StageError, prepare_build_db
 
@@ -45,9 +47,11 @@ UNIT_TESTS_STAMP = DBT_TARGET_DIR / "kzm_unit_tests_passed.json"
 @dataclass
 class StageTimer:
     timings: list[dict] = field(default_factory=list)
+    current: str = "start"
 
     @contextmanager
     def stage(self, name: str):
+        self.current = name  # named by an out-of-space error (pipeline/housekeeping.py)
         print(f"==> {name}", flush=True)
         start = time.perf_counter()
         try:
@@ -81,17 +85,12 @@ def input_manifest_hash(raw_store: Path) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-def served_build_info(paths: WarehousePaths) -> dict | None:
+def served_record(paths: WarehousePaths) -> BuildRecord | None:
+    """The served build's record (core/build_record.py). The served file itself is never
+    opened: a client may hold it read-write, and DuckDB would then refuse even a read-only
+    connection. A build without a record counts as unknown (the refresh rebuilds)."""
     build = publisher.current_build(paths)
-    if build is None:
-        return None
-    try:
-        with duckdb.connect(str(build.path), read_only=True) as con:
-            cursor = con.execute("select * from marts.build_info")
-            names = [d[0] for d in cursor.description]
-            return dict(zip(names, cursor.fetchone(), strict=True))
-    except duckdb.Error:
-        return None
+    return read_record(build.path.parent) if build else None
 
 
 def git_commit() -> str:
@@ -178,12 +177,30 @@ def warm_up_gates() -> None:
     threading.Thread(target=prepare, name="gx-warm-up", daemon=True).start()
 
 
-def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
-    timer = StageTimer()
+def refresh(
+    paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int,
+    timer: StageTimer | None = None,
+) -> int:  # fmt: skip
+    timer = timer or StageTimer()
     paths.root.mkdir(parents=True, exist_ok=True)
+    with RefreshLock(paths.lock):
+        # What a failed or killed refresh left (its build folder, a half-moved publish) goes
+        # first, before ingest writes anything: on a full disk it is what blocks recovery.
+        housekeeping.remove_leftovers(paths)
+        housekeeping.check_free_space(paths)
+        try:
+            return _refresh_locked(paths, raw_dir, force, keep_builds, timer)
+        except BaseException:
+            housekeeping.remove_leftovers(paths)  # the failed build's folder, on the way out
+            raise
+
+
+def _refresh_locked(
+    paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int, timer: StageTimer
+) -> int:
     # dbt's process starts with the ingest and imports dbt (~4 s) meanwhile; leaving the `with`
     # block (nothing changed, a failure, or the end) ends it if it is still there (DbtProcess).
-    with RefreshLock(paths.lock), DbtProcess(paths) as dbt:
+    with DbtProcess(paths) as dbt:
         with timer.stage("ingest"):
             dbt.start()
             maybe_fail("ingest")
@@ -191,14 +208,15 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
                 raise StageError("ingest", "one or more files failed to load (listed above)")
         with timer.stage("plan"):
             inputs, code = input_manifest_hash(paths.raw_store), code_hash()
-            served = served_build_info(paths)
+            served = served_record(paths)
+            housekeeping.warn_if_served_build_altered(paths)
             unchanged = (
                 served is not None
-                and served.get("input_manifest_hash") == inputs
-                and served.get("code_hash") == code
+                and served.extra.get("input_manifest_hash") == inputs
+                and served.extra.get("code_hash") == code
             )
         if unchanged and not force:
-            print(f"refresh: nothing changed since build {served['build_id']}; it stays "
+            print(f"refresh: nothing changed since build {served.build_id}; it stays "
                   "published (FORCE=1 rebuilds)")  # fmt: skip
             return 0
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -221,8 +239,9 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
 
-            previous = publisher.current_build(paths)
-            report = run_gates(paths.build_db, previous.path if previous else None,
+            # the served build's folder: the gates read its record, never its file
+            serving = publisher.current_build(paths)
+            report = run_gates(paths.build_db, serving.path.parent if serving else None,
                                report_dir / "gates.json")  # fmt: skip
             print(report.summary())
             if not report.passed:
@@ -257,15 +276,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-builds", type=int, default=5, help="published builds to keep")
     args = parser.parse_args(argv)
     paths = warehouse_paths()
+    served_before = publisher.current_build(paths)
+    timer = StageTimer()
     try:
-        return refresh(paths, args.raw_dir, args.force, args.keep_builds)
+        return refresh(paths, args.raw_dir, args.force, args.keep_builds, timer)
     except RefreshLocked as exc:
         print(f"refresh: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL
-    except Exception as exc:  # every failure: clear message, non-zero, nothing published
-        print(f"refresh FAILED at {getattr(exc, 'stage', 'an unexpected point')}: {exc}",
+    except Exception as exc:  # every failure: clear message, non-zero, what is served
+        stage = getattr(exc, "stage", None) or timer.current
+        space = housekeeping.out_of_space_message(exc, stage, paths)
+        print(f"refresh FAILED at {stage}: {space or exc}", file=sys.stderr)
+        print(f"refresh: {housekeeping.served_after_failure(paths, served_before)}",
               file=sys.stderr)  # fmt: skip
-        print(f"refresh: the served warehouse is unchanged ({paths.current})", file=sys.stderr)
         return 1
 
 
