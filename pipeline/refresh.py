@@ -15,11 +15,12 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -200,7 +201,8 @@ def _refresh_locked(
 ) -> int:
     # dbt's process starts with the ingest and imports dbt (~4 s) meanwhile; leaving the `with`
     # block (nothing changed, a failure, or the end) ends it if it is still there (DbtProcess).
-    with DbtProcess(paths) as dbt:
+    with ExitStack() as stack:
+        dbt = stack.enter_context(DbtProcess(paths))
         with timer.stage("ingest"):
             dbt.start()
             maybe_fail("ingest")
@@ -235,6 +237,8 @@ def _refresh_locked(
             if unit_tests == "run" and code_hash() == code:
                 passed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
                 record_unit_tests_passed(unit_test_fingerprint(code), passed_at)
+        # a second dbt process for the docs page imports dbt while the gates run
+        docs_dbt = stack.enter_context(DbtProcess(paths)).start()
         with timer.stage("gates"):
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
@@ -246,6 +250,12 @@ def _refresh_locked(
             print(report.summary())
             if not report.passed:
                 raise StageError("gates", f"{len(report.errors)} error-level check(s) failed")
+        with timer.stage("docs"):
+            # one self-contained HTML page of dbt's docs per build, published beside the file
+            docs_dbt.run("docs", "generate", "--static", log_file=report_dir / "dbt_docs.log",
+                         stream_progress=False)  # fmt: skip
+            shutil.copyfile(DBT_TARGET_DIR / "static_index.html",
+                            paths.build_dir / publisher.DOCS_PAGE_NAME)  # fmt: skip
         with timer.stage("publish"):
             build_info = {
                 "build_id": build_id,

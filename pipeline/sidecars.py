@@ -73,6 +73,31 @@ def write_parquet_copies(con: duckdb.DuckDBPyConnection, build_dir: Path) -> lis
     return written
 
 
+def describe_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...]) -> dict[str, dict]:
+    """{"schema.table": {"comment", "columns": [{"name", "type", "comment"}]}}: what a data
+    dictionary needs (comments persisted by dbt's persist_docs; empty where absent)."""
+    marks = ", ".join("?" for _ in schemas)
+    tables = {
+        f"{s}.{t}": {"comment": c or "", "columns": []}
+        for s, t, c in con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() where not internal "
+            f"and database_name = current_database() and schema_name in ({marks}) order by all",
+            list(schemas),
+        ).fetchall()
+    }
+    for s, t, name, data_type, comment in con.execute(
+        "select schema_name, table_name, column_name, data_type, comment from duckdb_columns() "
+        f"where database_name = current_database() and schema_name in ({marks}) "
+        "order by schema_name, table_name, column_index",
+        list(schemas),
+    ).fetchall():
+        if f"{s}.{t}" in tables:
+            tables[f"{s}.{t}"]["columns"].append(
+                {"name": name, "type": data_type, "comment": comment or ""}
+            )
+    return tables
+
+
 def _jsonable(value):
     return value.isoformat() if isinstance(value, datetime | date) else value
 
@@ -84,6 +109,7 @@ def write_sidecars(build_dir: Path, build_id: str, build_info: dict, served_sche
     with duckdb.connect(str(db), read_only=True) as con:
         counts = table_row_counts(con, tuple(served_schemas))
         write_parquet_copies(con, build_dir)
+        tables = describe_tables(con, PARQUET_SCHEMAS)
     record = BuildRecord(
         build_id=build_id,
         sha256=file_sha256(db),
@@ -93,6 +119,7 @@ def write_sidecars(build_dir: Path, build_id: str, build_info: dict, served_sche
             "input_manifest_hash": build_info.get("input_manifest_hash"),
             "code_hash": build_info.get("code_hash"),
             "build_info": {k: _jsonable(v) for k, v in build_info.items()},
+            "tables": tables,  # of the Parquet copies: comments and column types
         },
     )
     write_record(build_dir, record)

@@ -6,6 +6,7 @@ place, leftovers of failed refreshes are removed, and a full disk is named, not 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -39,7 +40,33 @@ def warehouse(tmp_path_factory) -> WarehousePaths:
     paths = WarehousePaths(tmp_path_factory.mktemp("served") / "warehouse")
     result = run_refresh(paths, fast=True)
     assert result.returncode == 0, result.stdout + result.stderr
+    # dbt's progress is streamed while it runs ("N of M OK ..."), the full log is still written
+    progress = [line for line in result.stdout.splitlines() if re.search(r"\d+ of \d+ OK", line)]
+    assert len(progress) > 20, result.stdout[-3000:]
+    build_id = paths.current.resolve().parent.name
+    log = (paths.reports_dir / build_id / "dbt_build.log").read_text()
+    assert " START " in log and all(line.strip() in log for line in progress[:5])
     return paths
+
+
+def test_a_failing_dbt_node_is_named_with_dbts_message_and_the_log(warehouse, tmp_path):
+    copy = copy_warehouse(warehouse, tmp_path / "warehouse")
+    with duckdb.connect(str(copy.raw_store)) as con:  # a raw column the staging view needs
+        con.execute("alter table raw.observations rename column value to persons_value")
+    result = run_refresh(copy, "--force", fast=True)
+    assert result.returncode == 1
+    assert "refresh FAILED at dbt build" in result.stderr
+    # read from target/run_results.json: the node's id, its status and DuckDB's own message
+    assert "model.kzmigration.stg_raw__observations (error)" in result.stderr
+    assert "Binder Error" in result.stderr and '"value"' in result.stderr
+    assert re.search(r"full log: \S+/reports/\S+/dbt_build\.log", result.stderr)
+
+
+def test_each_build_carries_its_static_dbt_docs_page(warehouse):
+    page = warehouse.current.resolve().parent / "docs.html"
+    html = page.read_text(encoding="utf-8")
+    assert "fct_migration_balance" in html and "<script" in html
+    assert page.stat().st_mode & 0o777 == 0o444
 
 
 def test_the_record_and_parquet_copies_describe_the_published_file(warehouse):
