@@ -1,6 +1,6 @@
 """Build a private warehouse file: copy the raw layer in, then run dbt on it as a subprocess.
 
-dbt-duckdb keeps the file open read-write until its process exits (DESIGN.md §4), so dbt always
+dbt-duckdb keeps the file open read-write until its process exits, so dbt always
 runs in its own process; the build file is never the served one.
 """
 

@@ -1,6 +1,6 @@
 """The whole refresh, as `make refresh` runs it, in a fresh temporary warehouse directory.
 
-Reliability requirements (DESIGN.md §5): a failure at any stage exits non-zero and leaves the
+Reliability requirements (docs/operations.md): a failure at any stage exits non-zero and leaves the
 served pointer and file byte-identical; a killed refresh never leaves a broken pointer and the
 next one recovers; readers during a refresh see no error and only the old or new build; one
 refresh at a time; unchanged inputs rebuild nothing; forced rebuilds give identical marts.
