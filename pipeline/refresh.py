@@ -251,6 +251,7 @@ def _refresh_locked(
             if not report.passed:
                 raise StageError("gates", f"{len(report.errors)} error-level check(s) failed")
         with timer.stage("docs"):
+            maybe_fail("docs")
             # one self-contained HTML page of dbt's docs per build, published beside the file
             docs_dbt.run("docs", "generate", "--static", log_file=report_dir / "dbt_docs.log",
                          stream_progress=False)  # fmt: skip

@@ -121,7 +121,7 @@ def test_unchanged_inputs_rebuild_nothing(warehouse):
     assert raw_after == raw_before
 
 
-@pytest.mark.parametrize("stage", ["ingest", "build", "dbt", "gates"])
+@pytest.mark.parametrize("stage", ["ingest", "build", "dbt", "gates", "docs"])
 def test_failure_at_any_stage_leaves_served_state_byte_identical(warehouse, stage):
     """Injected failures at each stage boundary. Realistic failures follow (a bad input file,
     a failing dbt model, an error-level gate); publish and the pointer switch are failed in
