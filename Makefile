@@ -65,8 +65,7 @@ status: setup ## What is served, and whether its file still matches its recorded
 	$(PY) -m pipeline.publish status
 
 sql: setup ## DuckDB CLI on the served build, read-only (piped input works: echo "select 42;" | make sql)
-	@test -e $(WAREHOUSE)/current.duckdb || { echo "no published build yet: run 'make refresh' first" >&2; exit 1; }
-	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE)/current.duckdb
+	@$(PY) -m pipeline.sql
 
 export: setup ## Export the marts (Parquet, CSV, data dictionary, manifest.json) to OUT=<dir> [BUILD=<id>]
 	@test -n "$(OUT)" || { echo "usage: make export OUT=<dir> [BUILD=<build_id>]" >&2; exit 2; }

@@ -110,3 +110,67 @@ def test_make_clean_keeps_the_raw_store_and_builds_and_distclean_removes_all(war
     assert result.returncode == 0, result.stderr
     assert not copy.root.exists()
     assert f"distclean: removed {copy.root}" in result.stdout
+
+
+def test_make_docs_serves_the_served_builds_page_without_rebuilding(warehouse):
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = warehouse.current.resolve().parent / "docs.html"
+    before = {p: p.stat().st_mtime_ns for p in warehouse.root.rglob("*") if p.is_file()}
+    env = dict(os.environ, KZM_WAREHOUSE_DIR=str(warehouse.root))
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "docs", f"DOCS_PORT={port}"], cwd=REPO_ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        body = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/docs.html", timeout=2) as r:
+                    body = r.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert body == page.read_bytes()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        out, _ = server.communicate(timeout=30)
+    assert str(page) in out
+    after = {p: p.stat().st_mtime_ns for p in warehouse.root.rglob("*") if p.is_file()}
+    assert after == before  # nothing was rebuilt or rewritten
+
+
+def test_make_sql_falls_back_to_the_parquet_copies_while_a_client_holds_the_file(
+    warehouse, tmp_path
+):
+    import sys
+    import time
+
+    from tests.pipeline.test_refresh_e2e import copy_warehouse
+    from tests.pipeline.test_served_build import CARELESS_CLIENT
+
+    copy = copy_warehouse(warehouse, tmp_path / "warehouse")
+    with duckdb.connect(str(copy.current), read_only=True) as con:
+        rows = con.execute("select count(*) from marts.fct_migration_balance").fetchone()[0]
+    ready = tmp_path / "ready"
+    client = subprocess.Popen([sys.executable, "-c", CARELESS_CLIENT,
+                               str(copy.current.resolve()), str(ready)])  # fmt: skip
+    try:
+        for _ in range(300):
+            if ready.exists() or client.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert ready.exists()
+        result = make(copy, "sql", stdin="select count(*) as n from marts.fct_migration_balance;\n")
+    finally:
+        client.kill()
+        client.wait()
+    assert result.returncode == 0, result.stderr
+    assert "held read-write by another program" in result.stderr
+    assert f"{rows:,}".replace(",", "") in result.stdout.replace(",", "")
