@@ -102,7 +102,7 @@ def warn_if_served_build_altered(paths: WarehousePaths) -> bool:
     build = publisher.current_build(paths)
     if build is None:
         return False
-    matches, detail = integrity(build.path.parent)
+    matches, detail = integrity(build.path.parent, quick=True)
     if matches is False:
         print(f"refresh: WARNING: {detail}. `python -m pipeline.publish status` checks it; "
               "this refresh publishes a new build", file=sys.stderr)  # fmt: skip

@@ -122,6 +122,8 @@ def write_sidecars(build_dir: Path, build_id: str, build_info: dict, served_sche
             "tables": tables,  # of the Parquet copies: comments and column types
         },
     )
+    published = db.stat()  # the refresh's quick check compares these before hashing
+    record.extra.update(file_size=published.st_size, file_mtime_ns=published.st_mtime_ns)
     write_record(build_dir, record)
     return record
 
@@ -135,14 +137,22 @@ def make_read_only(build_dir: Path) -> None:
             os.chmod(path, READ_ONLY_MODE)
 
 
-def integrity(build_dir: Path) -> tuple[bool | None, str]:
-    """(True: the file matches its record; False: altered; None: no record), and a sentence."""
+def integrity(build_dir: Path, quick: bool = False) -> tuple[bool | None, str]:
+    """(True: the file matches its record; False: altered; None: no record), and a sentence.
+
+    quick=True (the refresh's check, which must stay cheap at 10^8 rows) hashes the file only
+    when its size or modification time differ from those recorded at publish; `status` and
+    `rollback` always hash it."""
     record = read_record(build_dir)
     db = build_dir / BUILD_FILE_NAME
     if record is None or not record.sha256:
         return None, f"build {build_dir.name} has no record: its checksum cannot be verified"
     if not db.is_file():
         return False, f"build {build_dir.name}: {db} is missing"
+    stat_now = db.stat()
+    recorded = (record.extra.get("file_size"), record.extra.get("file_mtime_ns"))
+    if quick and recorded == (stat_now.st_size, stat_now.st_mtime_ns):
+        return True, f"build {build_dir.name} is unchanged since it was published (size, time)"
     actual = file_sha256(db)
     if actual != record.sha256:
         return False, (
