@@ -185,3 +185,25 @@ def test_every_publish_kill_window_keeps_the_history(paths, monkeypatch, stage, 
     assert publish.rollback(paths) == served_after
     publish.prune(paths, keep=1)
     assert (paths.builds_dir / served_after).is_dir()
+
+
+def test_export_dictionary_carries_the_persisted_comments_and_grain(paths, tmp_path):
+    """What dbt's persist_docs writes (table and column comments) reaches the data dictionary."""
+    import csv
+
+    from pipeline.export import export
+
+    make_build(paths, 2)
+    with duckdb.connect(str(paths.build_db)) as con:
+        con.execute("comment on table marts.fct is 'Grain: one row per (n). Numbers to count.'")
+        con.execute("comment on column marts.fct.n is 'The number, from 0.'")
+    publish.publish(paths, "b1", {"build_id": "b1", "input_manifest_hash": "h1"})
+    manifest = export(paths, tmp_path / "out")
+    assert manifest["row_counts"] == {"build_info": 1, "fct": 2}
+    assert manifest["input_manifest_hash"] == "h1"
+    with open(tmp_path / "out" / "data_dictionary.csv", encoding="utf-8") as fh:
+        rows = {(r["table"], r["column"]): r for r in csv.DictReader(fh)}
+    assert rows[("fct", "n")]["description"] == "The number, from 0."
+    assert rows[("fct", "n")]["type"] == "BIGINT"
+    assert rows[("fct", "n")]["grain"] == "one row per (n)."
+    assert rows[("fct", "")]["description"].startswith("Grain: one row per (n).")
