@@ -13,9 +13,13 @@ RAW_DIR    ?=
 FORCE      ?=
 ALLOW_MISSING ?=
 PORT       ?= 8501
+DOCS_PORT  ?= 8080
 OUT        ?=
 SIZES      ?=
 KEEP_BUILDS ?= 5
+BUILD      ?=
+# The warehouse folder (KZM_WAREHOUSE_DIR moves it, as it does for the Python code)
+WAREHOUSE  := $(or $(KZM_WAREHOUSE_DIR),warehouse)
 
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 export PYTHONDONTWRITEBYTECODE := 1
@@ -59,8 +63,18 @@ rebuild-raw: setup ## Land every file of RAW_DIR again into a new raw store, swa
 refresh: setup ## Ingest -> dbt build -> quality gates -> publish warehouse/current.duckdb (FORCE=1 rebuilds; ALLOW_MISSING=<ids>)
 	KZM_ALLOW_MISSING="$(ALLOW_MISSING)" $(PY) -m pipeline.refresh $(if $(RAW_DIR),--raw-dir "$(RAW_DIR)",) $(if $(FORCE),--force,) --keep-builds $(KEEP_BUILDS)
 
-rollback: setup ## Re-point warehouse/current.duckdb to the previous good build
+rollback: setup ## Re-point warehouse/current.duckdb to the previous good build (same lock as refresh)
 	$(PY) -m pipeline.publish rollback
+
+status: setup ## What is served, and whether its file still matches its recorded SHA-256
+	$(PY) -m pipeline.publish status
+
+sql: setup ## DuckDB CLI on the served build, read-only (piped input works: echo "select 42;" | make sql)
+	@$(PY) -m pipeline.sql
+
+export: setup ## Export the marts (Parquet, CSV, data dictionary, manifest.json) to OUT=<dir> [BUILD=<id>]
+	@test -n "$(OUT)" || { echo "usage: make export OUT=<dir> [BUILD=<build_id>]" >&2; exit 2; }
+	$(PY) -m pipeline.export --out "$(OUT)" $(if $(BUILD),--build "$(BUILD)",)
 
 sample: setup ## Maintainers: rebuild data/sample/ from ../shared/data/public-copies
 	$(PY) -m ingest sample --raw-dir ../shared/data/public-copies --out data/sample
@@ -71,11 +85,12 @@ download: setup ## Fetch the configured BNS/Taldau tables into data/raw/<date>/ 
 app: setup ## Start the Streamlit app on the published warehouse (PORT=8501)
 	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true
 
-docs: setup ## Generate dbt docs from the served build and serve them on port 8080
-	@test -e warehouse/current.duckdb || { echo "no published build yet: run 'make refresh' first"; exit 1; }
-	mkdir -p warehouse/docs && cp -L warehouse/current.duckdb warehouse/docs/warehouse.duckdb
-	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs generate
-	cd dbt_project && KZM_BUILD_DB=$(CURDIR)/warehouse/docs/warehouse.duckdb ../$(VENV)/bin/dbt docs serve --port 8080 --no-browser
+docs: ## Serve the served build's dbt docs page (built with it; nothing is rebuilt) on DOCS_PORT=8080
+	@page=$$(readlink -f $(WAREHOUSE)/current.duckdb 2>/dev/null | sed 's|warehouse.duckdb$$|docs.html|'); \
+	  test -n "$$page" -a -f "$$page" || { echo "no docs page: nothing published yet, or the served build predates per-build docs (run 'make refresh FORCE=1')" >&2; exit 1; }; \
+	  echo "dbt docs of the served build: $$page"; \
+	  echo "serving it at http://localhost:$(DOCS_PORT)/docs.html (Ctrl-C stops)"; \
+	  cd "$$(dirname "$$page")" && python3 -m http.server $(DOCS_PORT) --bind 127.0.0.1
 
 lint: setup-dev ## ruff (Python) and sqlfluff (SQL, duckdb dialect)
 	$(VENV)/bin/ruff check .
@@ -95,7 +110,17 @@ test: setup-dev ## Run the whole test suite (lint included)
 bench: setup-dev ## Benchmarks: refresh stages, no-op refresh, app pages, synthetic sizes (SIZES=1e6,1e7)
 	$(PY) -m bench $(if $(SIZES),--sizes $(SIZES),)
 
-clean: ## Remove build outputs (keeps the environment)
-	rm -rf warehouse dbt_project/target dbt_project/logs logs
+clean: ## Remove build outputs; keeps warehouse/raw_store.duckdb, the published builds and the environment
+	@rm -rf $(WAREHOUSE)/build $(WAREHOUSE)/lint $(WAREHOUSE)/docs $(WAREHOUSE)/reports \
+	  $(WAREHOUSE)/builds/.*.incoming $(WAREHOUSE)/.current.duckdb.*.tmp \
+	  dbt_project/target dbt_project/logs logs
+	@echo "clean: removed build outputs (build area, reports, dbt target and logs); kept $(WAREHOUSE)/raw_store.duckdb, $(WAREHOUSE)/builds/ and $(WAREHOUSE)/current.duckdb"
 
-.PHONY: help setup setup-dev lock ingest rebuild-raw refresh rollback sample download app docs lint test bench clean
+distclean: ## Remove everything generated: the warehouse (raw store and published builds), dbt outputs, the environment
+	@for p in $(WAREHOUSE) dbt_project/target dbt_project/logs logs $(VENV); do \
+	  if [ -L "$$p" ]; then rm -f "$$p" && echo "distclean: removed the link $$p (its target is left alone)"; \
+	  elif [ -e "$$p" ]; then chmod -R u+w "$$p" 2>/dev/null; rm -rf "$$p" && echo "distclean: removed $$p"; fi; \
+	done
+	@echo "distclean: done; 'make refresh' rebuilds everything from scratch"
+
+.PHONY: help setup setup-dev lock ingest rebuild-raw refresh rollback status sql export sample download app docs lint test bench clean distclean

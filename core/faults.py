@@ -2,7 +2,9 @@
 
 `KZM_INJECT_FAULT=<stage>` makes the refresh fail at that stage boundary, exactly as a real
 failure there would (an exception inside the stage). Unset in normal use: then this does nothing.
-Stages: ingest, build, dbt, gates, publish, publish_switch.
+Stages: ingest, build, dbt, gates, docs, publish, publish_sidecars (record and Parquet
+copies written, folder not yet renamed), publish_switch (intent logged, pointer not yet switched),
+publish_log (pointer switched, confirmation not yet logged).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Build a private warehouse file: copy the raw layer in, then run dbt on it as a subprocess.
 
-dbt-duckdb keeps the file open read-write until its process exits (DESIGN.md §4), so dbt always
+dbt-duckdb keeps the file open read-write until its process exits, so dbt always
 runs in its own process; the build file is never the served one.
 """
 
@@ -8,19 +8,51 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
 
-from core.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, REPO_ROOT, WarehousePaths
+from core.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, DBT_TARGET_DIR, REPO_ROOT, WarehousePaths
 from ingest.raw_store import OD_TABLES, is_od_cells_table
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
 # union is the view raw.od_flow_cells, copied with the file)
 RAW_TABLES = ("observations", "load_manifest", "source_registry", *OD_TABLES)
+
+
+# dbt's per-node result lines, "12:00:01  3 of 201 OK created sql table model marts.x ...":
+# streamed to the console while dbt runs (START lines stay in the log only)
+PROGRESS_LINE = re.compile(r"\b\d+ of \d+ (?!START)[A-Z]")
+FAILED_STATUSES = {"error", "fail", "runtime error"}
+
+
+def failure_summary(started: float, stdout: str, stderr: str, log_hint: str) -> str:
+    """The failing nodes with dbt's own messages, from target/run_results.json (written by this
+    run: older than `started` means dbt stopped before running nodes, e.g. a parse error, and
+    then the tail of its output says why), and where the full log is."""
+    results_path = DBT_TARGET_DIR / "run_results.json"
+    failures = []
+    try:
+        if results_path.stat().st_mtime >= started - 1:
+            results = json.loads(results_path.read_text(encoding="utf-8")).get("results", [])
+            failures = [
+                f"{r.get('unique_id')} ({r.get('status')}): "
+                + " ".join(str(r.get("message") or "").split())[:1500]
+                for r in results
+                if str(r.get("status")).lower() in FAILED_STATUSES
+            ]
+    except (OSError, ValueError, AttributeError):
+        failures = []
+    if not failures:
+        tail = [line for line in (stdout + stderr).splitlines() if line.strip()][-15:]
+        failures = ["dbt stopped before reporting node results:", *tail]
+    return "\n".join([*failures[:20], log_hint])
 
 
 class StageError(RuntimeError):
@@ -98,7 +130,7 @@ class DbtProcess:
             )  # fmt: skip
         return self
 
-    def run(self, *args: str, log_file: Path | None = None) -> None:
+    def run(self, *args: str, log_file: Path | None = None, stream_progress: bool = True) -> None:
         """Run `dbt <args>` against the build file, exactly as run_dbt documents it."""
         if self.used:
             raise RuntimeError("a dbt worker runs dbt once; start another")
@@ -110,14 +142,27 @@ class DbtProcess:
         self.paths.build_dir.mkdir(parents=True, exist_ok=True)
         command = {"args": [*args, "--project-dir", str(DBT_PROJECT_DIR)],
                    "cwd": str(self.paths.build_dir)}  # fmt: skip
-        # communicate() writes the line, closes stdin and drains stdout and stderr together
-        stdout, stderr = self.proc.communicate(json.dumps(command) + "\n")
+        started = time.time()
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.close()
+        # stderr is drained in a thread while stdout is read line by line (no pipe fills up)
+        errors: list[str] = []
+        drain = threading.Thread(target=lambda: errors.extend(self.proc.stderr), daemon=True)
+        drain.start()
+        lines = []
+        for line in self.proc.stdout:
+            lines.append(line)
+            if stream_progress and PROGRESS_LINE.search(line):
+                print(f"    {line.rstrip()}", flush=True)
+        self.proc.wait()
+        drain.join()
+        stdout, stderr = "".join(lines), "".join(errors)
         if log_file:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             log_file.write_text(stdout + stderr, encoding="utf-8")
         if self.proc.returncode != 0:
-            failures = [line for line in stdout.splitlines() if "ERROR" in line or "FAIL" in line]
-            raise StageError(f"dbt {args[0]}", "\n".join(failures[-15:]) or stderr[-2000:])
+            where = f"full log: {log_file}" if log_file else "dbt's own log: dbt_project/logs"
+            raise StageError(f"dbt {args[0]}", failure_summary(started, stdout, stderr, where))
 
     def close(self) -> None:
         """End the worker if it still runs, and reap it. Idempotent; fine if never started."""

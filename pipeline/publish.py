@@ -3,8 +3,15 @@ warehouse/builds/<build_id>/, and the served pointer warehouse/current.duckdb (a
 is switched to it with one atomic os.replace. Readers that resolve the pointer on their next
 query move to the new build; a failed build never touches the pointer or the served file.
 
-`python -m pipeline.publish rollback` re-points to the previous good build;
-`python -m pipeline.publish status` prints what is served.
+Before the switch the build folder receives its sidecars (pipeline/sidecars.py: the record with
+the file's SHA-256 and row counts, Parquet copies of marts and reference) and every file becomes
+read-only. The publish log gets an intent line before the switch and a confirmation after it; an
+intent whose build is served but was never confirmed (a kill between the two) is confirmed by the
+next publish or rollback, so no kill window drops a served build from the history.
+
+`python -m pipeline.publish rollback` re-points to the previous good build (under the refresh
+lock, refusing a build whose file no longer matches its recorded SHA-256);
+`python -m pipeline.publish status` prints what is served and verifies its checksum.
 """
 
 from __future__ import annotations
@@ -21,9 +28,12 @@ from pathlib import Path
 import duckdb
 
 from core.faults import maybe_fail
+from core.lock import RefreshLock, RefreshLocked
 from core.paths import BUILD_FILE_NAME, WarehousePaths, warehouse_paths
+from pipeline.sidecars import integrity, make_read_only, write_sidecars
 
 SERVED_SCHEMAS = ("marts", "raw", "reference", "intermediate")
+DOCS_PAGE_NAME = "docs.html"  # `dbt docs generate --static`, one self-contained page per build
 # ingest/raw_store.py: the raw OD cells as published, and the union of the per-file cells tables
 RAW_VIEWS = (("raw", "od_flows"), ("raw", "od_flow_cells"))
 
@@ -123,23 +133,70 @@ def log_event(paths: WarehousePaths, event: str, build_id: str, **extra) -> None
         os.fsync(fh.fileno())
 
 
-def published_history(paths: WarehousePaths) -> list[str]:
-    """Build ids in the order they were served (publish or rollback), oldest first."""
+def _log_records(paths: WarehousePaths) -> list[dict]:
     if not paths.publish_log.exists():
         return []
-    history = []
+    records = []
     for line in paths.publish_log.read_text(encoding="utf-8").splitlines():
         try:
-            record = json.loads(line)
+            records.append(json.loads(line))
         except json.JSONDecodeError:
             continue  # a torn last line from a killed process is ignored
-        if record.get("event") == "publish":
-            history.append(record["build_id"])
+    return records
+
+
+def _unconfirmed_served_intent(paths: WarehousePaths) -> str | None:
+    """The build of a trailing intent line that was never confirmed but is served (a kill
+    between the switch and the confirmation), else None."""
+    records = [r for r in _log_records(paths) if r.get("event") in ("publish", "publish_intent")]
+    if not records or records[-1].get("event") != "publish_intent":
+        return None
+    current = current_build(paths)
+    build_id = records[-1].get("build_id")
+    return build_id if current and current.build_id == build_id else None
+
+
+def published_history(paths: WarehousePaths) -> list[str]:
+    """Build ids in the order they were served (publish or rollback), oldest first.
+
+    A switch is logged as an intent (before) and a `publish` line (after). An intent without its
+    confirmation counts only if its build is what the pointer names now (killed after the
+    switch); otherwise the switch never happened. Logs written before intents existed have only
+    `publish` lines, which count as they are."""
+    history: list[str] = []
+    pending: str | None = None
+    for record in _log_records(paths):
+        event, build_id = record.get("event"), record.get("build_id")
+        if event == "publish_intent":
+            pending = build_id
+        elif event == "publish":
+            history.append(build_id)
+            pending = None
+    if pending is not None and (current := current_build(paths)) and current.build_id == pending:
+        history.append(pending)
     return history
 
 
+def confirm_unlogged_switch(paths: WarehousePaths) -> str | None:
+    """Write the missing confirmation of a served build's intent (see published_history)."""
+    build_id = _unconfirmed_served_intent(paths)
+    if build_id:
+        log_event(paths, "publish", build_id, recovered=True)
+    return build_id
+
+
+def switch_logged(paths: WarehousePaths, build_id: str, **extra) -> None:
+    """Intent line, pointer switch, confirmation line: every kill window keeps the history."""
+    confirm_unlogged_switch(paths)
+    log_event(paths, "publish_intent", build_id, **extra)
+    switch_pointer(paths, build_id)
+    maybe_fail("publish_log")
+    log_event(paths, "publish", build_id, **extra)
+
+
 def publish(paths: WarehousePaths, build_id: str, build_info: dict) -> PublishedBuild:
-    """Finalize the private build file, move it to builds/<build_id>/ and switch the pointer."""
+    """Finalize the private build file, move it with its sidecars to builds/<build_id>/ (files
+    read-only) and switch the pointer."""
     finalize_build_file(paths.build_db, build_info)
     maybe_fail("publish")
     verify_served_file(paths.build_db)
@@ -149,12 +206,18 @@ def publish(paths: WarehousePaths, build_id: str, build_info: dict) -> Published
     if staging_dir.exists():
         shutil.rmtree(staging_dir)
     staging_dir.mkdir()
-    # Only the database file is moved: dbt's other artefacts stay in the private build area.
+    # Only the database file and the static docs page move: dbt's other artefacts stay in the
+    # private build area.
     os.replace(paths.build_db, staging_dir / BUILD_FILE_NAME)
+    docs_page = paths.build_dir / DOCS_PAGE_NAME
+    if docs_page.is_file():
+        os.replace(docs_page, staging_dir / DOCS_PAGE_NAME)
+    write_sidecars(staging_dir, build_id, build_info, SERVED_SCHEMAS)
+    maybe_fail("publish_sidecars")
+    make_read_only(staging_dir)
     os.replace(staging_dir, final_dir)  # the folder appears complete or not at all
     _fsync_dir(paths.builds_dir)
-    switch_pointer(paths, build_id)
-    log_event(paths, "publish", build_id)
+    switch_logged(paths, build_id)
     return PublishedBuild(build_id, final_dir / BUILD_FILE_NAME)
 
 
@@ -171,14 +234,26 @@ def previous_good_build(paths: WarehousePaths) -> str | None:
     return None
 
 
+class RollbackRefused(RuntimeError):
+    pass
+
+
 def rollback(paths: WarehousePaths) -> str:
-    target = previous_good_build(paths)
-    if target is None:
-        raise RuntimeError("no previous good build to roll back to")
-    verify_served_file(paths.builds_dir / target / BUILD_FILE_NAME)
-    switch_pointer(paths, target)
-    log_event(paths, "publish", target, rollback=True)
-    return target
+    """Serve the previous good build again. Runs under the refresh lock (a refresh and a
+    rollback never switch the pointer at the same time) and refuses a build whose file no
+    longer matches the SHA-256 recorded when it was published."""
+    with RefreshLock(paths.lock):
+        confirm_unlogged_switch(paths)
+        target = previous_good_build(paths)
+        if target is None:
+            raise RollbackRefused("no previous good build to roll back to")
+        matches, detail = integrity(paths.builds_dir / target)
+        if matches is False:
+            raise RollbackRefused(f"refusing to serve {target} again: {detail}")
+        if matches is None:  # no record (published before records): check that it opens
+            verify_served_file(paths.builds_dir / target / BUILD_FILE_NAME)
+        switch_logged(paths, target, rollback=True)
+        return target
 
 
 def prune(paths: WarehousePaths, keep: int) -> list[str]:
@@ -204,19 +279,35 @@ def prune(paths: WarehousePaths, keep: int) -> list[str]:
     return removed
 
 
+def status(paths: WarehousePaths) -> int:
+    """Print what is served and whether its file still matches its record (exit 1: altered)."""
+    build = current_build(paths)
+    if build is None:
+        print("nothing published yet")
+        return 0
+    print(f"served: {build.build_id} ({build.path})")
+    matches, detail = integrity(build.path.parent)
+    print(("ok: " if matches else "WARNING: ") + detail)
+    return 1 if matches is False else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline.publish")
     parser.add_argument("command", choices=["rollback", "status"])
     args = parser.parse_args(argv)
     paths = warehouse_paths()
     if args.command == "status":
-        build = current_build(paths)
-        print(f"served: {build.build_id} ({build.path})" if build else "nothing published yet")
-        return 0
+        return status(paths)
     try:
         target = rollback(paths)
-    except RuntimeError as exc:
+    except RefreshLocked as exc:
         print(f"rollback: {exc}", file=sys.stderr)
+        return 75
+    except RollbackRefused as exc:
+        print(f"rollback: {exc}", file=sys.stderr)
+        current = current_build(paths)
+        print(f"rollback: still served: {current.build_id if current else 'nothing'}",
+              file=sys.stderr)  # fmt: skip
         return 1
     print(f"rollback: {paths.current} now serves build {target}")
     return 0

@@ -15,21 +15,24 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from core.build_record import BuildRecord, read_record
 from core.faults import maybe_fail
 from core.lock import RefreshLock, RefreshLocked
 from core.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
 from ingest.cli import land
+from pipeline import housekeeping
 from pipeline import publish as publisher
 from pipeline.build import DbtProcess, StageError, prepare_build_db
 
@@ -45,9 +48,11 @@ UNIT_TESTS_STAMP = DBT_TARGET_DIR / "kzm_unit_tests_passed.json"
 @dataclass
 class StageTimer:
     timings: list[dict] = field(default_factory=list)
+    current: str = "start"
 
     @contextmanager
     def stage(self, name: str):
+        self.current = name  # named by an out-of-space error (pipeline/housekeeping.py)
         print(f"==> {name}", flush=True)
         start = time.perf_counter()
         try:
@@ -86,17 +91,12 @@ def input_manifest_hash(raw_store: Path) -> str:
     return hashlib.sha256(json.dumps([rows, sources]).encode()).hexdigest()
 
 
-def served_build_info(paths: WarehousePaths) -> dict | None:
+def served_record(paths: WarehousePaths) -> BuildRecord | None:
+    """The served build's record (core/build_record.py). The served file itself is never
+    opened: a client may hold it read-write, and DuckDB would then refuse even a read-only
+    connection. A build without a record counts as unknown (the refresh rebuilds)."""
     build = publisher.current_build(paths)
-    if build is None:
-        return None
-    try:
-        with duckdb.connect(str(build.path), read_only=True) as con:
-            cursor = con.execute("select * from marts.build_info")
-            names = [d[0] for d in cursor.description]
-            return dict(zip(names, cursor.fetchone(), strict=True))
-    except duckdb.Error:
-        return None
+    return read_record(build.path.parent) if build else None
 
 
 def git_commit() -> str:
@@ -183,12 +183,31 @@ def warm_up_gates() -> None:
     threading.Thread(target=prepare, name="gx-warm-up", daemon=True).start()
 
 
-def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int) -> int:
-    timer = StageTimer()
+def refresh(
+    paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int,
+    timer: StageTimer | None = None,
+) -> int:  # fmt: skip
+    timer = timer or StageTimer()
     paths.root.mkdir(parents=True, exist_ok=True)
+    with RefreshLock(paths.lock):
+        # What a failed or killed refresh left (its build folder, a half-moved publish) goes
+        # first, before ingest writes anything: on a full disk it is what blocks recovery.
+        housekeeping.remove_leftovers(paths)
+        housekeeping.check_free_space(paths)
+        try:
+            return _refresh_locked(paths, raw_dir, force, keep_builds, timer)
+        except BaseException:
+            housekeeping.remove_leftovers(paths)  # the failed build's folder, on the way out
+            raise
+
+
+def _refresh_locked(
+    paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_builds: int, timer: StageTimer
+) -> int:
     # dbt's process starts with the ingest and imports dbt (~4 s) meanwhile; leaving the `with`
     # block (nothing changed, a failure, or the end) ends it if it is still there (DbtProcess).
-    with RefreshLock(paths.lock), DbtProcess(paths) as dbt:
+    with ExitStack() as stack:
+        dbt = stack.enter_context(DbtProcess(paths))
         with timer.stage("ingest"):
             dbt.start()
             maybe_fail("ingest")
@@ -196,14 +215,15 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
                 raise StageError("ingest", "one or more files failed to load (listed above)")
         with timer.stage("plan"):
             inputs, code = input_manifest_hash(paths.raw_store), code_hash()
-            served = served_build_info(paths)
+            served = served_record(paths)
+            housekeeping.warn_if_served_build_altered(paths)
             unchanged = (
                 served is not None
-                and served.get("input_manifest_hash") == inputs
-                and served.get("code_hash") == code
+                and served.extra.get("input_manifest_hash") == inputs
+                and served.extra.get("code_hash") == code
             )
         if unchanged and not force:
-            print(f"refresh: nothing changed since build {served['build_id']}; it stays "
+            print(f"refresh: nothing changed since build {served.build_id}; it stays "
                   "published (FORCE=1 rebuilds)")  # fmt: skip
             return 0
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -222,6 +242,8 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             if unit_tests == "run" and code_hash() == code:
                 passed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
                 record_unit_tests_passed(unit_test_fingerprint(code), passed_at)
+        # a second dbt process for the docs page imports dbt while the gates run
+        docs_dbt = stack.enter_context(DbtProcess(paths)).start()
         with timer.stage("gates"):
             maybe_fail("gates")
             from expectations.gates import run_gates  # GX is heavy: imported only here
@@ -233,6 +255,13 @@ def refresh(paths: WarehousePaths, raw_dir: Path | None, force: bool, keep_build
             print(report.summary())
             if not report.passed:
                 raise StageError("gates", f"{len(report.errors)} error-level check(s) failed")
+        with timer.stage("docs"):
+            maybe_fail("docs")
+            # one self-contained HTML page of dbt's docs per build, published beside the file
+            docs_dbt.run("docs", "generate", "--static", log_file=report_dir / "dbt_docs.log",
+                         stream_progress=False)  # fmt: skip
+            shutil.copyfile(DBT_TARGET_DIR / "static_index.html",
+                            paths.build_dir / publisher.DOCS_PAGE_NAME)  # fmt: skip
         with timer.stage("publish"):
             build_info = {
                 "build_id": build_id,
@@ -263,15 +292,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep-builds", type=int, default=5, help="published builds to keep")
     args = parser.parse_args(argv)
     paths = warehouse_paths()
+    served_before = publisher.current_build(paths)
+    timer = StageTimer()
     try:
-        return refresh(paths, args.raw_dir, args.force, args.keep_builds)
+        return refresh(paths, args.raw_dir, args.force, args.keep_builds, timer)
     except RefreshLocked as exc:
         print(f"refresh: {exc}", file=sys.stderr)
         return 75  # EX_TEMPFAIL
-    except Exception as exc:  # every failure: clear message, non-zero, nothing published
-        print(f"refresh FAILED at {getattr(exc, 'stage', 'an unexpected point')}: {exc}",
+    except Exception as exc:  # every failure: clear message, non-zero, what is served
+        stage = getattr(exc, "stage", None) or timer.current
+        space = housekeeping.out_of_space_message(exc, stage, paths)
+        print(f"refresh FAILED at {stage}: {space or exc}", file=sys.stderr)
+        print(f"refresh: {housekeeping.served_after_failure(paths, served_before)}",
               file=sys.stderr)  # fmt: skip
-        print(f"refresh: the served warehouse is unchanged ({paths.current})", file=sys.stderr)
         return 1
 
 

@@ -102,3 +102,108 @@ def test_one_refresh_at_a_time(paths):
         pass
     with RefreshLock(paths.lock):  # released on exit
         pass
+
+
+# Sidecars, checksums and the publish log's kill windows -----------------------------------------
+
+
+def test_publish_writes_record_parquet_and_read_only_files_before_the_switch(paths):
+    from core.build_record import file_sha256, parquet_path, read_record, record_path
+
+    make_build(paths, 4)
+    publish.publish(paths, "b1", {"build_id": "b1", "input_manifest_hash": "abc"})
+    build_dir = paths.builds_dir / "b1"
+    record = read_record(build_dir)
+    assert record.build_id == "b1" and record.published_at
+    assert record.sha256 == file_sha256(build_dir / "warehouse.duckdb")
+    assert record.row_counts == {"marts.fct": 4, "marts.build_info": 1}
+    assert record.extra["input_manifest_hash"] == "abc"
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select count(*) from read_parquet(?)", [str(parquet_path(build_dir, "marts", "fct"))]
+        ).fetchone()
+    assert rows == (4,)
+    for path in (build_dir / "warehouse.duckdb", record_path(build_dir),
+                 parquet_path(build_dir, "marts", "fct")):  # fmt: skip
+        assert path.stat().st_mode & 0o777 == 0o444, path
+
+
+def tamper(paths: WarehousePaths, build_id: str) -> None:
+    """What a careless read-write client does: write into a published build."""
+    db = paths.builds_dir / build_id / "warehouse.duckdb"
+    db.chmod(0o644)
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table marts.careless as select 1 as x; checkpoint")
+
+
+def test_status_and_rollback_detect_an_altered_build(paths, capsys):
+    for i in (1, 2):
+        make_build(paths, i)
+        publish.publish(paths, f"b{i}", {"build_id": f"b{i}"})
+    assert publish.status(paths) == 0
+    assert "matches its recorded SHA-256" in capsys.readouterr().out
+    tamper(paths, "b2")
+    assert publish.status(paths) == 1
+    assert "b2 was ALTERED" in capsys.readouterr().out
+    tamper(paths, "b1")
+    with pytest.raises(publish.RollbackRefused, match="refusing to serve b1 again: .*ALTERED"):
+        publish.rollback(paths)
+    assert publish.current_build(paths).build_id == "b2"
+
+
+def test_rollback_takes_the_refresh_lock(paths):
+    for i in (1, 2):
+        make_build(paths, i)
+        publish.publish(paths, f"b{i}", {"build_id": f"b{i}"})
+    with RefreshLock(paths.lock), pytest.raises(RefreshLocked):
+        publish.rollback(paths)
+    assert publish.current_build(paths).build_id == "b2"
+
+
+@pytest.mark.parametrize(
+    ("stage", "served_after"),
+    [("publish_sidecars", "b1"), ("publish_switch", "b1"), ("publish_log", "b2")],
+)
+def test_every_publish_kill_window_keeps_the_history(paths, monkeypatch, stage, served_after):
+    """A failure (as a kill would) before the sidecars are complete, between the intent line and
+    the switch, and between the switch and its confirmation: the history always holds what was
+    served, so rollback and prune still know the served build."""
+    make_build(paths, 1)
+    publish.publish(paths, "b1", {"build_id": "b1"})
+    make_build(paths, 2)
+    monkeypatch.setenv("KZM_INJECT_FAULT", stage)
+    with pytest.raises(InjectedFault):
+        publish.publish(paths, "b2", {"build_id": "b2"})
+    monkeypatch.delenv("KZM_INJECT_FAULT")
+    assert publish.current_build(paths).build_id == served_after
+    history = publish.published_history(paths)
+    assert history == (["b1", "b2"] if served_after == "b2" else ["b1"])
+    # the next publish confirms a served-but-unconfirmed switch, then logs its own
+    make_build(paths, 3)
+    publish.publish(paths, "b3", {"build_id": "b3"})
+    assert publish.published_history(paths)[-1] == "b3"
+    assert publish.rollback(paths) == served_after
+    publish.prune(paths, keep=1)
+    assert (paths.builds_dir / served_after).is_dir()
+
+
+def test_export_dictionary_carries_the_persisted_comments_and_grain(paths, tmp_path):
+    """What dbt's persist_docs writes (table and column comments) reaches the data dictionary."""
+    import csv
+
+    from pipeline.export import export
+
+    make_build(paths, 2)
+    with duckdb.connect(str(paths.build_db)) as con:
+        con.execute("comment on table marts.fct is 'Grain: one row per (n). Numbers to count.'")
+        con.execute("comment on column marts.fct.n is 'The number, from 0.'")
+    publish.publish(paths, "b1", {"build_id": "b1", "input_manifest_hash": "h1"})
+    manifest = export(paths, tmp_path / "out")
+    assert manifest["row_counts"] == {"build_info": 1, "fct": 2}
+    assert manifest["input_manifest_hash"] == "h1"
+    with open(tmp_path / "out" / "data_dictionary.csv", encoding="utf-8") as fh:
+        rows = {(r["table"], r["column"]): r for r in csv.DictReader(fh)}
+    assert rows[("fct", "n")]["description"] == "The number, from 0."
+    assert rows[("fct", "n")]["type"] == "BIGINT"
+    assert rows[("fct", "n")]["grain"] == "one row per (n)."
+    assert rows[("fct", "")]["description"].startswith("Grain: one row per (n).")

@@ -1,6 +1,6 @@
 """The whole refresh, as `make refresh` runs it, in a fresh temporary warehouse directory.
 
-Reliability requirements (DESIGN.md §5): a failure at any stage exits non-zero and leaves the
+Reliability requirements (docs/operations.md): a failure at any stage exits non-zero and leaves the
 served pointer and file byte-identical; a killed refresh never leaves a broken pointer and the
 next one recovers; readers during a refresh see no error and only the old or new build; one
 refresh at a time; unchanged inputs rebuild nothing; forced rebuilds give identical marts.
@@ -121,7 +121,7 @@ def test_unchanged_inputs_rebuild_nothing(warehouse):
     assert raw_after == raw_before
 
 
-@pytest.mark.parametrize("stage", ["ingest", "build", "dbt", "gates"])
+@pytest.mark.parametrize("stage", ["ingest", "build", "dbt", "gates", "docs"])
 def test_failure_at_any_stage_leaves_served_state_byte_identical(warehouse, stage):
     """Injected failures at each stage boundary. Realistic failures follow (a bad input file,
     a failing dbt model, an error-level gate); publish and the pointer switch are failed in
