@@ -97,20 +97,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 MART_TABLES = tuple(REQUIRED_COLUMNS)
 
+# The order of the flow scopes is the app's own (narrowest first); the other vocabularies (region
+# frames, indicators, score classes) come from the served build's `reference` seeds: see
+# `vocabulary`.
 FLOW_SCOPES = ("interregional", "internal", "total")
-REGION_FRAMES = ("kz20", "kz17", "kz16")
-SCORE_CLASSES = ("very low", "low", "medium", "high", "very high")
-INDICATORS = (
-    "grp_per_capita",
-    "avg_monthly_wage",
-    "per_capita_income",
-    "unemployment_rate",
-    "employment_applicants_per_1000",
-    "doctors_per_10k",
-    "housing_commissioned_m2_per_capita",
-)
-
-SOURCE_REGISTRY = Path(__file__).resolve().parent.parent / "ingest" / "source_registry.yml"
 
 
 class WarehouseError(RuntimeError):
@@ -277,20 +267,80 @@ def _isna(value) -> bool:
         return False
 
 
-def source_descriptions(path: Path = SOURCE_REGISTRY) -> dict[str, str]:
-    """source_id -> one-line description, from the ingest source registry (read as YAML only)."""
-    try:
-        import yaml
+@dataclass(frozen=True)
+class Vocabulary:
+    """The served build's vocabularies, in display order: region frames newest first (seed
+    `region_frames` by first_year), indicators in the order of seed `indicators`, score classes
+    from very low to very high (seed `score_bands` by class_order)."""
 
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ImportError, ValueError):
+    region_frames: tuple[str, ...]
+    indicators: tuple[str, ...]
+    score_classes: tuple[str, ...]
+
+
+def _first_column(build: Build, sql: str, fallback_sql: str) -> tuple[str, ...]:
+    """The first column of `sql`; of `fallback_sql` (over the marts) when the build lacks the
+    reference table, as a build published before the seed existed would."""
+    try:
+        df = query(build, sql)
+    except MissingTable:
+        df = query(build, fallback_sql)
+    return tuple(str(v) for v in df.iloc[:, 0].dropna())
+
+
+def vocabulary(build: Build) -> Vocabulary:
+    return Vocabulary(
+        region_frames=_first_column(
+            build,
+            "select region_frame from reference.region_frames "
+            "order by first_year desc nulls last, region_frame",
+            "select region_frame from marts.region_frame_map group by region_frame "
+            "order by count(distinct frame_region_code) desc, region_frame",
+        ),
+        indicators=_first_column(
+            build,
+            "select indicator_code from reference.indicators",
+            "select distinct indicator_code from marts.fct_socioeconomic_scores order by 1",
+        ),
+        score_classes=_first_column(
+            build,
+            "select score_class from reference.score_bands order by class_order",
+            "select score_class from marts.fct_socioeconomic_scores "
+            "where polarity = 'higher_is_better' and score_class is not null "
+            "group by score_class order by avg(score_points)",
+        ),
+    )
+
+
+SOURCE_COLUMNS = (
+    "source_id",
+    "description",
+    "repository",
+    "latest_period_year",
+    "latest_loaded_at",
+)
+
+
+def sources(build: Build) -> pd.DataFrame | None:
+    """marts.dim_source (what each source is, where it is published, its latest year), or None
+    for a build published before the table existed: pages then show the bare source ids."""
+    try:
+        df = query(build, "select * from marts.dim_source order by source_id")
+    except MissingTable:
+        return None
+    return df[[c for c in SOURCE_COLUMNS if c in df.columns]]
+
+
+def source_descriptions(build: Build) -> dict[str, str]:
+    """source_id -> 'description (repository)' from marts.dim_source ({} without the table)."""
+    df = sources(build)
+    if df is None:
         return {}
     out = {}
-    for src in data.get("sources", []):
-        if isinstance(src, dict) and "id" in src:
-            desc = str(src.get("description", "")).strip()
-            repo = src.get("repository")
-            out[str(src["id"])] = f"{desc} ({repo})" if repo else desc
+    for row in df.to_dict("records"):
+        desc = "" if _isna(row.get("description")) else str(row["description"]).strip()
+        repo = None if _isna(row.get("repository")) else row.get("repository")
+        out[str(row["source_id"])] = f"{desc} ({repo})" if repo else desc
     return out
 
 

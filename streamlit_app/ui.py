@@ -86,6 +86,15 @@ def optional_table(name: str) -> pd.DataFrame | None:
         return None
 
 
+def vocabulary() -> data.Vocabulary:
+    """The served build's region frames, indicators and score classes (cached per build)."""
+    try:
+        return call("vocabulary")
+    except data.WarehouseError as exc:
+        st.error(t("build_unreadable", error=str(exc)))
+        st.stop()
+
+
 def names() -> dict[str, str]:
     from streamlit_app.charts import common
 
@@ -182,7 +191,10 @@ def figure(fig, key: str) -> None:
 
 def provenance(sources: list[str]) -> str:
     """'a (description); b (...)' for the source ids behind a figure."""
-    desc = data.source_descriptions()
     if not sources:
         return "—"
+    try:
+        desc = call("source_descriptions")
+    except data.WarehouseError:
+        desc = {}
     return "; ".join(f"`{s}` — {desc[s]}" if s in desc else f"`{s}`" for s in sources)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from streamlit_app import i18n
-from streamlit_app.data import FLOW_SCOPES, INDICATORS, REGION_FRAMES
+from streamlit_app.data import FLOW_SCOPES, Vocabulary
 
 UNFLAGGED = ("ok",)  # the marts write quality_flag = 'ok' where nothing applies
 NO_DATA_COLOR = "#d9d9d9"
@@ -31,17 +31,19 @@ def frame_units(frame_map: pd.DataFrame, frame: str) -> list[str]:
     return sorted({str(u) for u in units.dropna()})
 
 
-def available_frames(frame_map: pd.DataFrame) -> list[str]:
+def available_frames(frame_map: pd.DataFrame, vocab: Vocabulary) -> list[str]:
+    """The frames of the frame map, in the build's order (newest first)."""
     present = set(frame_map["region_frame"].dropna().astype(str))
-    return [f for f in REGION_FRAMES if f in present] + sorted(present - set(REGION_FRAMES))
+    known = vocab.region_frames
+    return [f for f in known if f in present] + sorted(present - set(known))
 
 
-def natural_frame(codes, frame_map: pd.DataFrame) -> str:
+def natural_frame(codes, frame_map: pd.DataFrame, vocab: Vocabulary) -> str:
     """The frame a set of region codes belongs to (e.g. the units scored in one year): the frame
     whose units are exactly these codes, else the coarsest frame that has all of them (kz17's
     units are also kz20 units, but a year with 17 of them is a kz17 year)."""
     wanted = {str(c) for c in codes}
-    frames = available_frames(frame_map)
+    frames = available_frames(frame_map, vocab)
     units = {f: set(frame_units(frame_map, f)) for f in frames}
     for frame in frames:
         if units[frame] == wanted:
@@ -49,17 +51,19 @@ def natural_frame(codes, frame_map: pd.DataFrame) -> str:
     containing = [f for f in frames if wanted <= units[f]]
     if containing:
         return min(containing, key=lambda f: len(units[f]))
-    return max(frames, key=lambda f: len(units[f])) if frames else REGION_FRAMES[0]
+    if frames:
+        return max(frames, key=lambda f: len(units[f]))
+    return vocab.region_frames[0] if vocab.region_frames else ""
 
 
-def rows_frame(df: pd.DataFrame, frame_map: pd.DataFrame) -> str:
+def rows_frame(df: pd.DataFrame, frame_map: pd.DataFrame, vocab: Vocabulary) -> str:
     """The frame of a set of rows: their `region_frame` column where it has one value (the
     scores and scorecard marts carry it), else inferred from the region codes."""
     if "region_frame" in df.columns:
         frames = set(df["region_frame"].dropna().astype(str))
         if len(frames) == 1:
             return frames.pop()
-    return natural_frame(df["region_code"], frame_map)
+    return natural_frame(df["region_code"], frame_map, vocab)
 
 
 def ordered_scopes(values) -> list[str]:
@@ -67,9 +71,11 @@ def ordered_scopes(values) -> list[str]:
     return [s for s in FLOW_SCOPES if s in present] + sorted(present - set(FLOW_SCOPES))
 
 
-def indicator_order(codes) -> list[str]:
+def indicator_order(codes, vocab: Vocabulary) -> list[str]:
+    """The indicators among `codes` in the order of the build's indicator seed, others after."""
     present = {str(c) for c in codes}
-    return [c for c in INDICATORS if c in present] + sorted(present - set(INDICATORS))
+    known = vocab.indicators
+    return [c for c in known if c in present] + sorted(present - set(known))
 
 
 def with_region_names(

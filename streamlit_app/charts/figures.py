@@ -15,7 +15,7 @@ from streamlit_app.charts.common import (
     indicator_order,
     with_region_names,
 )
-from streamlit_app.data import SCORE_CLASSES
+from streamlit_app.data import Vocabulary
 
 
 def balance_by_year(
@@ -118,11 +118,12 @@ def _points_text(points) -> str:
     return f"{p:+g}".replace("-", "−") if p != 0 else "0"
 
 
-def classification_figure(matrix: pd.DataFrame, lang: str) -> go.Figure:
+def classification_figure(matrix: pd.DataFrame, lang: str, vocab: Vocabulary) -> go.Figure:
     if matrix.empty:
         return go.Figure()
     regions = list(dict.fromkeys(matrix["region"]))  # already ordered by total, best first
-    codes = indicator_order(matrix["indicator_code"])
+    codes = indicator_order(matrix["indicator_code"], vocab)
+    classes = vocab.score_classes
     worse = set(matrix.loc[matrix["polarity"] == "higher_is_worse", "indicator_code"])
     col_label = {c: i18n.indicator_label(c, lang) + (" ↓" if c in worse else "") for c in codes}
     pivot = matrix.set_index(["region", "indicator_code"])
@@ -133,7 +134,7 @@ def classification_figure(matrix: pd.DataFrame, lang: str) -> go.Figure:
             if (region, code) in pivot.index:
                 row = pivot.loc[(region, code)]
                 klass = str(row["score_class"])
-                zr.append(SCORE_CLASSES.index(klass) if klass in SCORE_CLASSES else None)
+                zr.append(classes.index(klass) if klass in classes else None)
                 tr.append(_points_text(row["score_points"]))
                 hr.append(
                     f"{region}<br>{col_label[code]}<br>"
@@ -166,7 +167,7 @@ def classification_figure(matrix: pd.DataFrame, lang: str) -> go.Figure:
         ygap=2,
         colorbar={
             "tickvals": list(range(n)),
-            "ticktext": [i18n.class_label(c, lang) for c in SCORE_CLASSES],
+            "ticktext": [i18n.class_label(c, lang) for c in classes],
             "title": {"text": i18n.t("score_class", lang)},
             "thickness": 12,
         },

@@ -6,9 +6,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from streamlit_app.charts.common import available_frames, frame_units, rows_frame
-from streamlit_app.data import FLOW_SCOPES, INDICATORS, REGION_FRAMES
+from streamlit_app.data import FLOW_SCOPES, Vocabulary
 
-COVERAGE_MEASURES = (
+MIGRATION_MEASURES = (  # the coverage grid's rows, before the build's indicators
     "arrivals",
     "departures",
     "net_migration",
@@ -17,11 +17,12 @@ COVERAGE_MEASURES = (
     "migration_efficiency_pct",
     "attractiveness_coefficient",
     "od_flows",
-    *INDICATORS,
 )
 
 
-def coverage(tables: dict[str, pd.DataFrame], flow_summary: pd.DataFrame | None) -> pd.DataFrame:
+def coverage(
+    tables: dict[str, pd.DataFrame], flow_summary: pd.DataFrame | None, vocab: Vocabulary
+) -> pd.DataFrame:
     """Rows (measure, flow_scope, region_frame, year, regions, units, share): how many of the
     frame's units have a value (for od_flows: how many units have outgoing flows)."""
     parts = []
@@ -52,7 +53,7 @@ def coverage(tables: dict[str, pd.DataFrame], flow_summary: pd.DataFrame | None)
     if scores is not None:
         s = scores.dropna(subset=["value"])
         for (code, year), g in s.groupby(["indicator_code", "year"]):
-            frame = rows_frame(g, frame_map) if frame_map is not None else ""
+            frame = rows_frame(g, frame_map, vocab) if frame_map is not None else ""
             parts.append(
                 pd.DataFrame(
                     [
@@ -73,15 +74,15 @@ def coverage(tables: dict[str, pd.DataFrame], flow_summary: pd.DataFrame | None)
     out["year"] = out["year"].astype(int)
     out["regions"] = out["regions"].astype(int)
     sizes = (
-        {f: len(frame_units(frame_map, f)) for f in available_frames(frame_map)}
+        {f: len(frame_units(frame_map, f)) for f in available_frames(frame_map, vocab)}
         if frame_map is not None
         else {}
     )
     out["units"] = out["region_frame"].map(sizes).astype("Int64")
     out["share"] = (out["regions"] / out["units"]).astype(float).round(4)
-    measure_rank = {m: i for i, m in enumerate(COVERAGE_MEASURES)}
+    measure_rank = {m: i for i, m in enumerate((*MIGRATION_MEASURES, *vocab.indicators))}
     scope_rank = {s: i for i, s in enumerate((*FLOW_SCOPES, "—"))}
-    frame_rank = {f: i for i, f in enumerate(REGION_FRAMES)}
+    frame_rank = {f: i for i, f in enumerate(vocab.region_frames)}
     out = out.assign(
         _m=out["measure"].map(lambda m: measure_rank.get(m, len(measure_rank))),
         _s=out["flow_scope"].map(lambda v: scope_rank.get(v, 99)),

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from streamlit_app import i18n
 from streamlit_app.charts.common import UNFLAGGED, indicator_order
+from streamlit_app.data import Vocabulary
 
 PROFILE_MEASURES = (
     "net_migration",
@@ -132,7 +133,12 @@ def indicator_series(scores: pd.DataFrame, region: str) -> pd.DataFrame:
 
 
 def score_breakdown(
-    scores: pd.DataFrame, scorecard: pd.DataFrame, region: str, year: int, lang: str
+    scores: pd.DataFrame,
+    scorecard: pd.DataFrame,
+    region: str,
+    year: int,
+    lang: str,
+    vocab: Vocabulary,
 ) -> tuple[pd.DataFrame, float | None]:
     """Indicator rows of one region and year, and the scorecard total."""
     df = scores[(scores["region_code"] == region) & (scores["year"] == year)]
@@ -148,7 +154,7 @@ def score_breakdown(
     ]
     out = df[[c for c in cols if c in df.columns]].copy()
     out.insert(1, "indicator", out["indicator_code"].map(lambda c: i18n.indicator_label(c, lang)))
-    order = {c: i for i, c in enumerate(indicator_order(out["indicator_code"]))}
+    order = {c: i for i, c in enumerate(indicator_order(out["indicator_code"], vocab))}
     out = out.sort_values("indicator_code", key=lambda s: s.map(order)).reset_index(drop=True)
     card = scorecard[(scorecard["region_code"] == region) & (scorecard["year"] == year)]
     total = None if card.empty else card["total_score_points"].iloc[0]

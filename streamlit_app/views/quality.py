@@ -5,7 +5,7 @@ import streamlit as st
 
 from streamlit_app import ui
 from streamlit_app.charts import quality as charts
-from streamlit_app.data import WarehouseError, source_descriptions, split_source_ids
+from streamlit_app.data import WarehouseError, split_source_ids
 
 lang = ui.lang()
 st.title(ui.t("page_quality"))
@@ -61,7 +61,7 @@ try:
     flow_summary = ui.call("flow_years")
 except WarehouseError:
     flow_summary = None
-cov = charts.coverage(present, flow_summary)
+cov = charts.coverage(present, flow_summary, ui.vocabulary())
 if cov.empty:
     st.info(ui.t("no_data"))
 else:
@@ -77,9 +77,16 @@ for n in ("fct_migration_balance", "fct_socioeconomic_scores"):
         used += split_source_ids(present[n]["source_id"])
 if flow_summary is not None and not flow_summary.empty:
     used += ui.call("flow_sources")
-desc = source_descriptions()
-src = pd.DataFrame(
-    {"source_id": sorted(set(used)), "description": [desc.get(s, "") for s in sorted(set(used))]}
-)
+# what each source is and its latest year come from the build's marts.dim_source; a build
+# published before that table existed shows the bare ids
+src = pd.DataFrame({"source_id": sorted(set(used))})
+try:
+    registry = ui.call("sources")
+except WarehouseError:
+    registry = None
+if registry is None:
+    st.caption(ui.t("sources_without_registry"))
+else:
+    src = src.merge(registry, on="source_id", how="left")
 ui.show_table(src, "sources")
 st.caption(ui.t("attribution") + " · " + ui.t("data_credit"))

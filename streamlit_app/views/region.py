@@ -7,6 +7,7 @@ from streamlit_app.charts import common
 from streamlit_app.charts import region as charts
 
 lang = ui.lang()
+vocab = ui.vocabulary()
 st.title(ui.t("page_region"))
 
 T = ui.tables(
@@ -24,7 +25,7 @@ attractiveness = T["fct_migration_attractiveness"]
 scores = T["fct_socioeconomic_scores"]
 
 c1, c2, c3 = st.columns(3)
-frames = common.available_frames(T["region_frame_map"])
+frames = common.available_frames(T["region_frame_map"], vocab)
 frame = ui.choose(
     "region", "frame", ui.t("region_frame"), frames,
     format_func=lambda f: i18n.frame_label(f, lang), default="kz20", container=c1,
@@ -72,7 +73,7 @@ else:
 indicators = charts.indicator_series(scores, region)
 if not indicators.empty:
     st.subheader(ui.t("profile_indicators"))
-    codes = common.indicator_order(indicators["indicator_code"])
+    codes = common.indicator_order(indicators["indicator_code"], vocab)
     units = indicators.dropna(subset=["unit"]).drop_duplicates("indicator_code")
     unit_of = dict(zip(units["indicator_code"], units["unit"], strict=True))
     ui.figure(
@@ -92,7 +93,9 @@ years = sorted({int(y) for y in scores.loc[scores["region_code"] == region, "yea
 if years:
     c1, _ = st.columns([1, 4])
     year = ui.choose("region", "score_year", ui.t("year"), years, container=c1)
-    breakdown, total = charts.score_breakdown(scores, T["fct_region_scorecard"], region, year, lang)
+    breakdown, total = charts.score_breakdown(
+        scores, T["fct_region_scorecard"], region, year, lang, vocab
+    )
     if total is not None:
         st.metric(ui.t("total_score_points"), f"{total:+g}")
     if not breakdown.empty:

@@ -19,7 +19,13 @@ from streamlit_app.charts import flows as flows_charts
 from streamlit_app.charts import overview as overview_charts
 from streamlit_app.charts import quality as quality_charts
 from streamlit_app.charts import region as region_charts
-from tests.app.warehouse_fixture import REPO_ROOT, SEEDS, build_tables, write_warehouse
+from tests.app.warehouse_fixture import (
+    REPO_ROOT,
+    SEEDS,
+    build_tables,
+    reference_tables,
+    write_warehouse,
+)
 
 # ------------------------------------------------------------------------------------------------
 # geometry
@@ -153,14 +159,27 @@ def test_every_label_has_all_three_languages():
         assert all(entry[lang].strip() for lang in i18n.LANGUAGES), key
 
 
-def test_every_indicator_scope_frame_and_class_has_a_label():
-    for code in data.INDICATORS:
+@pytest.fixture(scope="module")
+def vocab(tmp_path_factory) -> data.Vocabulary:
+    """The vocabularies of a build whose `reference` schema holds the committed seeds."""
+    path = write_warehouse(tmp_path_factory.mktemp("vocab") / "w.duckdb", build_tables())
+    return data.vocabulary(_build(path))
+
+
+def _build(path: Path) -> data.Build:
+    st = Path(path).stat()
+    return data.Build(Path(path), st.st_mtime_ns, st.st_size)
+
+
+def test_every_indicator_scope_frame_and_class_has_a_label(vocab):
+    assert vocab.indicators and vocab.region_frames and vocab.score_classes
+    for code in vocab.indicators:
         assert f"ind_{code}" in i18n.LABELS
     for scope in data.FLOW_SCOPES:
         assert f"scope_{scope}" in i18n.LABELS
-    for frame in data.REGION_FRAMES:
+    for frame in vocab.region_frames:
         assert f"frame_{frame}" in i18n.LABELS
-    for klass in data.SCORE_CLASSES:
+    for klass in vocab.score_classes:
         assert f"class_{klass}" in i18n.LABELS
     for measure in overview_charts.MEASURES:
         assert measure in i18n.LABELS and f"short_{measure}" in i18n.LABELS
@@ -181,14 +200,14 @@ def tables():
     return build_tables()
 
 
-def test_natural_frame(tables):
+def test_natural_frame(tables, vocab):
     fm = tables["region_frame_map"]
     kz17 = common.frame_units(fm, "kz17")
-    assert common.natural_frame(kz17, fm) == "kz17"
-    assert common.natural_frame(common.frame_units(fm, "kz16"), fm) == "kz16"
-    assert common.natural_frame(common.frame_units(fm, "kz20"), fm) == "kz20"
-    assert common.natural_frame(["510000000", "750000000"], fm) == "kz16"
-    assert common.natural_frame(["100000000"], fm) == "kz20"
+    assert common.natural_frame(kz17, fm, vocab) == "kz17"
+    assert common.natural_frame(common.frame_units(fm, "kz16"), fm, vocab) == "kz16"
+    assert common.natural_frame(common.frame_units(fm, "kz20"), fm, vocab) == "kz20"
+    assert common.natural_frame(["510000000", "750000000"], fm, vocab) == "kz16"
+    assert common.natural_frame(["100000000"], fm, vocab) == "kz20"
 
 
 def test_color_scale_is_symmetric_around_the_neutral_value():
@@ -233,22 +252,22 @@ def test_national_migration_rates(tables):
     assert row["migration_efficiency_pct"] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_classification_matrix_and_default_year(tables):
+def test_classification_matrix_and_default_year(tables, vocab):
     scores, card = tables["fct_socioeconomic_scores"], tables["fct_region_scorecard"]
     names = {c: c for c in tables["dim_region"]["region_code"]}
     m = figures_charts.classification_matrix(scores, card, 2016, names, "en")
     assert m["region_code"].nunique() == 16
-    assert set(m["score_class"]) <= set(data.SCORE_CLASSES)
+    assert set(m["score_class"]) <= set(vocab.score_classes)
     totals = m.drop_duplicates("region_code")["total_score_points"].tolist()
     assert totals == sorted(totals, reverse=True)
     assert figures_charts.default_score_year(scores) == 2021  # all seven indicators up to 2021
-    fig = figures_charts.classification_figure(m, "en")
+    fig = figures_charts.classification_figure(m, "en", vocab)
     assert len(fig.data) == 2
 
 
-def test_coverage_counts_units_with_a_value(tables):
-    cov = quality_charts.coverage(tables, None).set_index(["measure", "flow_scope", "region_frame",
-                                                   "year"])  # fmt: skip
+def test_coverage_counts_units_with_a_value(tables, vocab):
+    cov = quality_charts.coverage(tables, None, vocab)
+    cov = cov.set_index(["measure", "flow_scope", "region_frame", "year"])
     assert cov.loc[("attractiveness_coefficient", "internal", "kz20", 2023), "share"] == 1.0
     assert cov.loc[("avg_monthly_wage", "—", "kz16", 2015), "units"] == 16
 
@@ -303,10 +322,63 @@ def test_contract_lists_the_columns_the_app_reads(tmp_path):
     ]
 
 
-def test_source_ids_and_descriptions():
+def test_source_ids_and_descriptions_come_from_dim_source(tmp_path):
     assert data.split_source_ids(["a+b", "b, c", None, ["d"]]) == ["a", "b", "c", "d"]
-    desc = data.source_descriptions()
-    assert "diar_od_flows" in desc and "Diar299/kz-migration" in desc["diar_od_flows"]
+    tables = build_tables()
+    tables["dim_source"].loc[tables["dim_source"]["source_id"] == "diar_od_flows",
+                             "description"] = "Flows as this build describes them"  # fmt: skip
+    build = _build(write_warehouse(tmp_path / "w.duckdb", tables))
+    desc = data.source_descriptions(build)
+    assert desc["diar_od_flows"] == "Flows as this build describes them (Diar299/kz-migration)"
+    sources = data.sources(build)
+    assert list(sources.columns) == list(data.SOURCE_COLUMNS)
+    assert set(sources["source_id"]) == set(tables["dim_source"]["source_id"])
+
+
+def test_a_build_without_dim_source_has_no_descriptions(tmp_path):
+    tables = build_tables()
+    del tables["dim_source"]
+    build = _build(write_warehouse(tmp_path / "w.duckdb", tables))
+    assert data.sources(build) is None
+    assert data.source_descriptions(build) == {}
+
+
+def test_vocabularies_are_the_builds_not_the_checkouts(tmp_path):
+    reference = reference_tables()
+    frames = reference["region_frames"]
+    later = frames.iloc[[0]].assign(region_frame="kz21", first_year=2030, unit_count=21)
+    reference["region_frames"] = pd.concat([frames, later], ignore_index=True)
+    reference["score_bands"] = reference["score_bands"].sort_values(
+        "class_order", ascending=False, ignore_index=True
+    )  # the row order must not matter
+    build = _build(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference))
+    vocab = data.vocabulary(build)
+    assert vocab.region_frames == ("kz21", "kz20", "kz17", "kz16")
+    assert vocab.score_classes == ("very low", "low", "medium", "high", "very high")
+    assert vocab.indicators == tuple(reference["indicators"]["indicator_code"])
+
+
+def test_vocabularies_of_a_build_without_reference_seeds(tmp_path):
+    build = _build(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference={}))
+    vocab = data.vocabulary(build)
+    assert vocab.region_frames == ("kz20", "kz17", "kz16")  # by unit count
+    assert vocab.score_classes == ("very low", "low", "medium", "high", "very high")
+    assert set(vocab.indicators) == set(
+        build_tables()["fct_socioeconomic_scores"]["indicator_code"]
+    )
+
+
+def test_no_app_module_opens_a_file_of_the_checkouts_stages():
+    """The app shows what the served build holds: it reads no file under ingest/ (nor the
+    pipeline's or the gates' configuration)."""
+    offenders = []
+    for path in sorted((REPO_ROOT / "streamlit_app").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in ("ingest/", '"ingest"', "'ingest'", "source_registry.yml",
+                        "expectations/", "pipeline/"):  # fmt: skip
+            if pattern in text:
+                offenders.append(f"{path.relative_to(REPO_ROOT)}: {pattern}")
+    assert offenders == []
 
 
 def test_repo_root_is_this_checkout():

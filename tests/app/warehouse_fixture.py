@@ -424,7 +424,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
             }
         ]
     )
-    return {
+    tables = {
         "dim_region": dim_region,
         "region_frame_map": frame_map[["region_frame", "region_code", "frame_region_code"]],
         "fct_migration_flows": fct_flows,
@@ -435,16 +435,79 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
         "data_quality_issues": issues,
         "build_info": build_info,
     }
+    tables["dim_source"] = dim_source(tables, max(years))
+    return tables
 
 
-def write_warehouse(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    """Write the tables into schema `marts` of a new DuckDB file (region codes as varchar)."""
+SOURCE_REGISTRY = REPO_ROOT / "ingest" / "source_registry.yml"
+
+
+def dim_source(tables: dict[str, pd.DataFrame], latest_year: int) -> pd.DataFrame:
+    """marts.dim_source for the source ids the fixture marts use, with the registry's real
+    descriptions (the refresh loads the same entries into raw.source_registry)."""
+    import yaml
+
+    registry = yaml.safe_load(SOURCE_REGISTRY.read_text(encoding="utf-8"))["sources"]
+    entries = {str(e["id"]): e for e in registry}
+    used: set[str] = set()
+    for df in tables.values():
+        if "source_id" in df.columns:
+            for value in df["source_id"].dropna():
+                used.update(v.strip() for v in str(value).replace("+", ",").split(",") if v)
+    rows = []
+    for source_id in sorted(used):
+        entry = entries.get(source_id, {})
+        rows.append(
+            {
+                "source_id": source_id,
+                "description": entry.get("description"),
+                "repository": entry.get("repository"),
+                "commit": entry.get("commit"),
+                "published_path": entry.get("published_path"),
+                "required": bool(entry.get("required", True)),
+                "latest_loaded_at": datetime(2025, 11, 26, 11, 0, tzinfo=timezone.utc),  # noqa: UP017
+                "latest_period_year": latest_year,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# the seeds the app reads from the build's `reference` schema (vocabularies)
+REFERENCE_SEEDS = ("region_frames", "indicators", "score_bands")
+
+
+def reference_tables() -> dict[str, pd.DataFrame]:
+    """The `reference` seeds the app reads, as dbt loads them: the committed CSVs, types
+    inferred (first_year and class_order are integers)."""
+    con = duckdb.connect()
+    try:
+        return {
+            name: con.execute(
+                "select * from read_csv(?, header = true)", [str(SEEDS / f"{name}.csv")]
+            ).df()
+            for name in REFERENCE_SEEDS
+        }
+    finally:
+        con.close()
+
+
+def write_warehouse(
+    path: Path, tables: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame] | None = None
+) -> Path:
+    """Write the tables into schema `marts` of a new DuckDB file (region codes as varchar), and
+    `reference` (default: the committed seeds) into schema `reference`."""
+    reference = reference_tables() if reference is None else reference
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema marts")
+        con.execute("create schema reference")
+        for name, df in reference.items():
+            con.register("_df", df)
+            con.execute(f"create table reference.{name} as select * from _df")
+            con.unregister("_df")
         for name, df in tables.items():
             con.register("_df", df)
             con.execute(f"create table marts.{name} as select * from _df")
