@@ -1,8 +1,8 @@
 """kzmigration app: `make app` (streamlit run streamlit_app/app.py, PYTHONPATH = repo root).
 
-Reads the published warehouse `warehouse/current.duckdb` (KZM_WAREHOUSE_DIR moves it) through
-short-lived read-only connections; the symlink is resolved on every rerun, so a new publish shows
-on the next interaction without a restart. Never imports dbt or Great Expectations.
+Serves the build `warehouse/current.duckdb` points at (KZM_WAREHOUSE_DIR moves it), read from its
+Parquet copies (see streamlit_app/reader.py); the symlink is resolved on every rerun, so a new
+publish shows on the next interaction without a restart. Never imports dbt or Great Expectations.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ if build is None:
         f"**{ui.t('no_build_title')}**\n\n" + ui.t("no_build_body", path=str(data.current_link()))
     )
 else:
+    # the first read: a build locked by another program stops here, with a notice naming it
     _sidebar_build_info(build)
     page.run()
 

@@ -1,12 +1,6 @@
-"""Data access for the app: the published warehouse, read through short-lived read-only
-connections.
-
-`warehouse/current.duckdb` is a symlink that the refresh switches atomically to an immutable
-`builds/<build_id>/warehouse.duckdb` (DESIGN.md §4). The app resolves the link on every rerun
-(`current_build`), opens the resolved file read-only for one query and closes it at once
-(`query`): it never holds the file, never blocks a refresh, and follows a new publish on its next
-rerun. Anything cached is keyed by the resolved build file (`Build.key`), never shared across
-publishes.
+"""What the app reads from the served build: the marts it draws, the contract of columns it relies
+on, the vocabularies and the sources. How a build is found and queried (Parquet copies through an
+in-memory DuckDB, or a read-only connection to an older build's file) is `streamlit_app/reader.py`.
 
 This module imports neither streamlit nor dbt nor great_expectations; everything here is plain
 functions over DataFrames, tested without a browser.
@@ -14,15 +8,22 @@ functions over DataFrames, tested without a browser.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from core.paths import warehouse_paths
+# the reader's names, used by the pages as data.<name>
+from streamlit_app.reader import (  # noqa: F401
+    Build,
+    BuildLocked,
+    MissingTable,
+    WarehouseError,
+    build_at,
+    current_build,
+    current_link,
+    query,
+)
 
 # Tables the app reads, with the columns it relies on (issue 3 / issue 4 contract). Other columns
 # are shown where a page lists a table as is.
@@ -101,68 +102,6 @@ MART_TABLES = tuple(REQUIRED_COLUMNS)
 # frames, indicators, score classes) come from the served build's `reference` seeds: see
 # `vocabulary`.
 FLOW_SCOPES = ("interregional", "internal", "total")
-
-
-class WarehouseError(RuntimeError):
-    """The published build cannot answer a query (a table is missing, the file vanished)."""
-
-
-class MissingTable(WarehouseError):
-    def __init__(self, table: str, detail: str = "") -> None:
-        super().__init__(f"the published build has no table marts.{table}" + detail)
-        self.table = table
-
-
-@dataclass(frozen=True)
-class Build:
-    """One published build file, resolved from the `current.duckdb` symlink."""
-
-    path: Path
-    mtime_ns: int
-    size: int
-
-    @property
-    def key(self) -> str:
-        """Cache key: builds are immutable, and a rebuilt file at the same path changes stamp."""
-        return f"{self.path}|{self.mtime_ns}|{self.size}"
-
-
-def current_link(root: str | Path | None = None) -> Path:
-    return warehouse_paths(root).current
-
-
-def current_build(root: str | Path | None = None) -> Build | None:
-    """The build `current.duckdb` points at right now, or None when nothing is published."""
-    link = current_link(root)
-    try:
-        real = Path(os.path.realpath(link, strict=True))
-        stat = real.stat()
-    except (OSError, RuntimeError):
-        return None
-    if not real.is_file():
-        return None
-    return Build(real, stat.st_mtime_ns, stat.st_size)
-
-
-def query(build: Build, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Run one query on a short-lived read-only connection and close it before returning."""
-    try:
-        # no replacement scans: a missing table must not resolve to a Python variable that
-        # happens to share its name
-        con = duckdb.connect(
-            str(build.path), read_only=True, config={"python_enable_replacements": False}
-        )
-    except duckdb.Error as exc:  # the file was pruned or is not a database
-        raise WarehouseError(f"cannot open {build.path}: {exc}") from exc
-    try:
-        return con.execute(sql, params or []).df()
-    except duckdb.CatalogException as exc:
-        match = re.search(r'Table with name "?(?:\w+\.)?(\w+)"? does not exist', str(exc))
-        if match:
-            raise MissingTable(match.group(1)) from exc
-        raise WarehouseError(str(exc)) from exc
-    finally:
-        con.close()
 
 
 def table_columns(build: Build) -> dict[str, list[str]]:

@@ -39,32 +39,49 @@ def build() -> data.Build:
     return value
 
 
+# Cached per build: `build_key` (the build id and its file's stamp) is the cache key; the Build
+# itself is passed unhashed (leading underscore). A new publish is a new key, so nothing is ever
+# served from another build.
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_table(build_key: str, path: str, mtime_ns: int, size: int, table: str):
-    from pathlib import Path
-
-    return data.load_table(data.Build(Path(path), mtime_ns, size), table)
+def _cached_table(build_key: str, _build: data.Build, table: str):
+    return data.load_table(_build, table)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached_call(build_key: str, path: str, mtime_ns: int, size: int, fn: str, args: tuple):
-    from pathlib import Path
-
-    return getattr(data, fn)(data.Build(Path(path), mtime_ns, size), *args)
+def _cached_call(build_key: str, _build: data.Build, fn: str, args: tuple):
+    return getattr(data, fn)(_build, *args)
 
 
-def _args(b: data.Build) -> tuple[str, str, int, int]:
-    return b.key, str(b.path), b.mtime_ns, b.size
+def _args(b: data.Build) -> tuple[str, data.Build]:
+    return b.key, b
+
+
+def locked_notice(exc: data.BuildLocked) -> None:
+    """What to do when another program holds an older build's file read-write: who holds it and
+    how to release it, without a traceback."""
+    st.error(
+        f"**{t('build_locked_title')}**\n\n"
+        + t("build_locked_body", pid=exc.pid or "?", process=exc.process, path=str(exc.path))
+    )
 
 
 def table(name: str) -> pd.DataFrame:
     """A whole mart table of this rerun's build (a copy: callers may modify it)."""
-    return _cached_table(*_args(build()), name).copy()
+    try:
+        return _cached_table(*_args(build()), name).copy()
+    except data.BuildLocked as exc:
+        locked_notice(exc)
+        st.stop()
 
 
 def call(fn: str, *args) -> Any:
-    """data.<fn>(build, *args), cached per build."""
-    return _cached_call(*_args(build()), fn, tuple(args))
+    """data.<fn>(build, *args), cached per build. A locked build stops the page with a notice
+    (callers handle the other WarehouseErrors)."""
+    try:
+        return _cached_call(*_args(build()), fn, tuple(args))
+    except data.BuildLocked as exc:
+        locked_notice(exc)
+        st.stop()
 
 
 def tables(*names: str) -> dict[str, pd.DataFrame]:

@@ -6,8 +6,8 @@ import csv
 import io
 import json
 import os
+import shutil
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,6 +23,7 @@ from tests.app.warehouse_fixture import (
     REPO_ROOT,
     SEEDS,
     build_tables,
+    publish_fixture,
     reference_tables,
     write_warehouse,
 )
@@ -163,12 +164,7 @@ def test_every_label_has_all_three_languages():
 def vocab(tmp_path_factory) -> data.Vocabulary:
     """The vocabularies of a build whose `reference` schema holds the committed seeds."""
     path = write_warehouse(tmp_path_factory.mktemp("vocab") / "w.duckdb", build_tables())
-    return data.vocabulary(_build(path))
-
-
-def _build(path: Path) -> data.Build:
-    st = Path(path).stat()
-    return data.Build(Path(path), st.st_mtime_ns, st.st_size)
+    return data.vocabulary(data.build_at(path))
 
 
 def test_every_indicator_scope_frame_and_class_has_a_label(vocab):
@@ -301,8 +297,7 @@ def test_query_names_a_missing_table_instead_of_scanning_python_objects(tmp_path
     tables = build_tables()
     del tables["build_info"]
     path = write_warehouse(tmp_path / "w.duckdb", tables)
-    st = Path(path).stat()
-    build = data.Build(Path(path), st.st_mtime_ns, st.st_size)
+    build = data.build_at(path)
     build_info = pd.DataFrame({"build_id": ["impostor"]})  # noqa: F841  (must not be read)
     with pytest.raises(data.MissingTable) as exc:
         data.build_info(build)
@@ -315,8 +310,7 @@ def test_contract_lists_the_columns_the_app_reads(tmp_path):
     tables = build_tables()
     tables["fct_migration_balance"] = tables["fct_migration_balance"].drop(columns="population")
     path = write_warehouse(tmp_path / "w.duckdb", tables)
-    st = Path(path).stat()
-    build = data.Build(Path(path), st.st_mtime_ns, st.st_size)
+    build = data.build_at(path)
     assert data.contract_problems(data.table_columns(build)) == [
         "marts.fct_migration_balance lacks population"
     ]
@@ -327,7 +321,7 @@ def test_source_ids_and_descriptions_come_from_dim_source(tmp_path):
     tables = build_tables()
     tables["dim_source"].loc[tables["dim_source"]["source_id"] == "diar_od_flows",
                              "description"] = "Flows as this build describes them"  # fmt: skip
-    build = _build(write_warehouse(tmp_path / "w.duckdb", tables))
+    build = data.build_at(write_warehouse(tmp_path / "w.duckdb", tables))
     desc = data.source_descriptions(build)
     assert desc["diar_od_flows"] == "Flows as this build describes them (Diar299/kz-migration)"
     sources = data.sources(build)
@@ -338,7 +332,7 @@ def test_source_ids_and_descriptions_come_from_dim_source(tmp_path):
 def test_a_build_without_dim_source_has_no_descriptions(tmp_path):
     tables = build_tables()
     del tables["dim_source"]
-    build = _build(write_warehouse(tmp_path / "w.duckdb", tables))
+    build = data.build_at(write_warehouse(tmp_path / "w.duckdb", tables))
     assert data.sources(build) is None
     assert data.source_descriptions(build) == {}
 
@@ -351,7 +345,7 @@ def test_vocabularies_are_the_builds_not_the_checkouts(tmp_path):
     reference["score_bands"] = reference["score_bands"].sort_values(
         "class_order", ascending=False, ignore_index=True
     )  # the row order must not matter
-    build = _build(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference))
+    build = data.build_at(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference))
     vocab = data.vocabulary(build)
     assert vocab.region_frames == ("kz21", "kz20", "kz17", "kz16")
     assert vocab.score_classes == ("very low", "low", "medium", "high", "very high")
@@ -359,7 +353,7 @@ def test_vocabularies_are_the_builds_not_the_checkouts(tmp_path):
 
 
 def test_vocabularies_of_a_build_without_reference_seeds(tmp_path):
-    build = _build(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference={}))
+    build = data.build_at(write_warehouse(tmp_path / "w.duckdb", build_tables(), reference={}))
     vocab = data.vocabulary(build)
     assert vocab.region_frames == ("kz20", "kz17", "kz16")  # by unit count
     assert vocab.score_classes == ("very low", "low", "medium", "high", "very high")
@@ -383,3 +377,22 @@ def test_no_app_module_opens_a_file_of_the_checkouts_stages():
 
 def test_repo_root_is_this_checkout():
     assert (REPO_ROOT / "streamlit_app" / "app.py").is_file()
+
+
+def test_parquet_copies_and_the_duckdb_file_give_the_same_tables(tmp_path):
+    """The app reads a build's Parquet copies where they exist; they must show what its
+    .duckdb file holds, table for table, with the same types after loading."""
+    target = publish_fixture(tmp_path, "both-0001")
+    with_parquet = data.build_at(target)
+    assert with_parquet.parquet is not None
+    shutil.copytree(target.parent, tmp_path / "copy", ignore=shutil.ignore_patterns("parquet"))
+    file_only = data.build_at(tmp_path / "copy" / target.name)
+    assert file_only.parquet is None
+    for table in data.MART_TABLES:
+        pd.testing.assert_frame_equal(
+            data.load_table(with_parquet, table), data.load_table(file_only, table)
+        )
+    assert data.vocabulary(with_parquet) == data.vocabulary(file_only)
+    assert data.table_columns(with_parquet) == data.table_columns(file_only)
+    with pytest.raises(data.MissingTable):
+        data.query(with_parquet, "select * from marts.no_such_table")

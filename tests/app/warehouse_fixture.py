@@ -9,8 +9,9 @@ efficiency, coefficients, socio-economic scores with the paper's bands and point
 data-quality issues and build info. Values are plausible (populations, rates and wages of the
 right order), not real.
 
-`publish_fixture(root, build_id)` writes `root/builds/<build_id>/warehouse.duckdb` and switches
-`root/current.duckdb` to it atomically, as the pipeline's publish does.
+`publish_fixture(root, build_id)` writes `root/builds/<build_id>/warehouse.duckdb` with its Parquet
+copies (`parquet/<schema>/<table>.parquet`) and switches `root/current.duckdb` to it atomically,
+as the pipeline's publish does.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import csv
 import math
 import os
 import random
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from core.build_record import parquet_dir, parquet_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
@@ -520,10 +524,35 @@ def write_warehouse(
     return path
 
 
-def publish_fixture(root: Path, build_id: str, tables: dict | None = None, **kwargs) -> Path:
-    """Write builds/<build_id>/warehouse.duckdb under root and point current.duckdb at it."""
+def write_parquet_copies(build_db: Path) -> Path:
+    """The Parquet copies the publish writes beside a build: every table of schemas `marts` and
+    `reference` as builds/<id>/parquet/<schema>/<table>.parquet."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('marts', 'reference') order by all"
+        ).fetchall()
+        for schema, table in tables:
+            target = parquet_path(build_db.parent, schema, table)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            literal = str(target).replace("'", "''")
+            con.execute(f"copy {schema}.{table} to '{literal}' (format parquet)")
+    finally:
+        con.close()
+    return parquet_dir(build_db.parent)
+
+
+def publish_fixture(
+    root: Path, build_id: str, tables: dict | None = None, parquet: bool = True, **kwargs
+) -> Path:
+    """Write builds/<build_id>/warehouse.duckdb under root (with its Parquet copies unless
+    `parquet=False`, as a build published before they existed) and point current.duckdb at it."""
     tables = tables if tables is not None else build_tables(build_id=build_id, **kwargs)
     target = write_warehouse(root / "builds" / build_id / "warehouse.duckdb", tables)
+    shutil.rmtree(parquet_dir(target.parent), ignore_errors=True)
+    if parquet:
+        write_parquet_copies(target)
     link = root / "current.duckdb"
     tmp = root / f".current.{build_id}.tmp"
     if tmp.is_symlink() or tmp.exists():
