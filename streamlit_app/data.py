@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
+import yaml
+
+from core.paths import DBT_PROJECT_DIR
 
 # the reader's names, used by the pages as data.<name>
 from streamlit_app.reader import (  # noqa: F401
@@ -25,77 +29,39 @@ from streamlit_app.reader import (  # noqa: F401
     query,
 )
 
-# Tables the app reads, with the columns it relies on (issue 3 / issue 4 contract). Other columns
-# are shown where a page lists a table as is.
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_region": (
-        "region_code",
-        "region_name_en",
-        "region_name_ru",
-        "region_name_kk",
-        "region_type",
-        "valid_from",
-        "valid_to",
-    ),
-    "region_frame_map": ("region_frame", "region_code", "frame_region_code"),
-    "fct_migration_flows": (
-        "year",
-        "region_frame",
-        "origin_region_code",
-        "destination_region_code",
-        "persons",
-        "source_id",
-        "quality_flag",
-    ),
-    "fct_migration_balance": (
-        "region_code",
-        "year",
-        "flow_scope",
-        "region_frame",
-        "arrivals",
-        "departures",
-        "net_migration",
-        "population",
-        "arrivals_per_1000",
-        "departures_per_1000",
-        "net_migration_per_1000",
-        "turnover_per_1000",
-        "migration_efficiency_pct",
-        "source_id",
-        "quality_flag",
-        "quality_note",
-    ),
-    "fct_migration_attractiveness": (
-        "region_code",
-        "year",
-        "flow_scope",
-        "region_frame",
-        "arrivals",
-        "departures",
-        "attractiveness_coefficient",
-        "is_attractive",
-        "rank_in_year",
-        "quality_flag",
-    ),
-    "fct_socioeconomic_scores": (
-        "region_code",
-        "year",
-        "indicator_code",
-        "value",
-        "unit",
-        "national_average",
-        "national_average_method",
-        "pct_of_national_average",
-        "score_class",
-        "polarity",
-        "score_points",
-        "source_id",
-        "quality_flag",
-    ),
-    "fct_region_scorecard": ("region_code", "year", "total_score_points", "indicators_scored"),
-    "data_quality_issues": (),
-    "build_info": ("build_id",),
-}
+# The app's contract (the marts it reads and the columns it relies on) is declared once, as the
+# dbt exposure `streamlit_app` in dbt_project/models/exposures.yml: meta.required_columns.
+EXPOSURES_FILE = DBT_PROJECT_DIR / "models" / "exposures.yml"
+EXPOSURE_NAME = "streamlit_app"
+
+
+def read_required_columns(path: Path = EXPOSURES_FILE) -> dict[str, tuple[str, ...]]:
+    """{mart: (columns...)} from the exposure's meta.required_columns (or config.meta, where
+    newer dbt versions put meta). A missing file, exposure or key is a ValueError naming it."""
+    try:
+        body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the app's exposure: {exc}") from exc
+    found = [e for e in body.get("exposures") or [] if e.get("name") == EXPOSURE_NAME]
+    if not found:
+        raise ValueError(f"{path}: no exposure named {EXPOSURE_NAME!r}")
+    exposure = found[0]
+    meta = exposure.get("meta") or (exposure.get("config") or {}).get("meta") or {}
+    required = meta.get("required_columns")
+    if not isinstance(required, dict) or not required:
+        raise ValueError(f"{path}: exposure {EXPOSURE_NAME!r} has no meta.required_columns")
+    out = {}
+    for table, columns in required.items():
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ValueError(
+                f"{path}: exposure {EXPOSURE_NAME!r}, meta.required_columns.{table}: "
+                "expected a list of column names"
+            )
+        out[str(table)] = tuple(columns)
+    return out
+
+
+REQUIRED_COLUMNS = read_required_columns()
 MART_TABLES = tuple(REQUIRED_COLUMNS)
 
 # The order of the flow scopes is the app's own (narrowest first); the other vocabularies (region

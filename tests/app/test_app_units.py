@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 from datetime import datetime, timezone
 
 import pandas as pd
 import pytest
+import yaml
 
 from streamlit_app import data, export, geometry, i18n
 from streamlit_app.charts import common
@@ -396,3 +398,54 @@ def test_parquet_copies_and_the_duckdb_file_give_the_same_tables(tmp_path):
     assert data.table_columns(with_parquet) == data.table_columns(file_only)
     with pytest.raises(data.MissingTable):
         data.query(with_parquet, "select * from marts.no_such_table")
+
+
+# ------------------------------------------------------------------------------------------------
+# the app's contract: the dbt exposure
+
+
+def _relation_names() -> dict[str, str]:
+    """dbt model name -> the relation it builds in `marts` (its alias where it has one)."""
+    out = {}
+    for sql_file in (REPO_ROOT / "dbt_project" / "models" / "marts").rglob("*.sql"):
+        alias = re.search(r"""alias\s*=\s*["'](\w+)["']""", sql_file.read_text(encoding="utf-8"))
+        out[sql_file.stem] = alias.group(1) if alias else sql_file.stem
+    return out
+
+
+def _documented_columns() -> dict[str, set[str]]:
+    """Columns each mart model declares in its dbt YAML (the enforced contracts)."""
+    out: dict[str, set[str]] = {}
+    for yml in (REPO_ROOT / "dbt_project" / "models" / "marts").rglob("*.yml"):
+        for model in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("models") or []:
+            out[model["name"]] = {c["name"] for c in model.get("columns") or []}
+    return out
+
+
+def test_the_exposure_lists_the_marts_the_app_reads():
+    body = yaml.safe_load(data.EXPOSURES_FILE.read_text(encoding="utf-8"))
+    (exposure,) = [e for e in body["exposures"] if e["name"] == "streamlit_app"]
+    assert exposure["type"] == "application"
+    refs = [re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposure["depends_on"]]
+    relations = _relation_names()
+    assert {relations[r] for r in refs} == set(data.REQUIRED_COLUMNS) - {"build_info"}
+    documented = _documented_columns()
+    for model in refs:
+        missing = set(data.REQUIRED_COLUMNS[relations[model]]) - documented[model]
+        assert not missing, f"{model}: the app requires undeclared columns {sorted(missing)}"
+
+
+def test_a_broken_exposure_file_is_named(tmp_path):
+    path = tmp_path / "exposures.yml"
+    path.write_text("exposures:\n  - name: other_app\n    type: dashboard\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"exposures\.yml: no exposure named 'streamlit_app'"):
+        data.read_required_columns(path)
+    path.write_text(
+        "exposures:\n  - name: streamlit_app\n    meta:\n      required_columns:\n"
+        "        dim_region: region_code\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"required_columns\.dim_region: expected a list"):
+        data.read_required_columns(path)
+    with pytest.raises(ValueError, match="cannot read"):
+        data.read_required_columns(tmp_path / "missing.yml")
