@@ -64,7 +64,8 @@ download: setup ## Fetch the configured BNS/Taldau tables into data/raw/<date>/ 
 	$(PY) -m ingest.download $(if $(OUT),--out "$(OUT)",)
 
 app: setup ## Start the Streamlit app on the published warehouse (PORT=8501)
-	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false
 
 docs: setup ## Generate dbt docs from the served build and serve them on port 8080
 	@test -e warehouse/current.duckdb || { echo "no published build yet: run 'make refresh' first"; exit 1; }

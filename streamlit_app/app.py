@@ -37,7 +37,8 @@ page = st.navigation(pages)
 
 
 def _sidebar_build_info(b: data.Build) -> None:
-    """Build id, time and warnings of the served build; what it lacks of the app's contract."""
+    """Build id and time of the served build, its data-quality issues by severity (the counts
+    of the Data quality page), and what it lacks of the app's contract."""
     try:
         info = ui.call("build_info")
     except data.WarehouseError:
@@ -46,8 +47,14 @@ def _sidebar_build_info(b: data.Build) -> None:
     lines = [f"**{ui.t('build')}** `{build_id}`"]
     if info.get("built_at") is not None:
         lines.append(f"{ui.t('built_at')} {str(info['built_at'])[:19]}")
-    if info.get("warning_count") is not None:
-        lines.append(f"{ui.t('warnings')}: {int(info['warning_count'])}")
+    try:
+        counts = ui.call("issue_counts")
+    except data.WarehouseError:
+        counts = None  # a build without the issues mart: the quality page says so
+    if counts:
+        lines.append(f"{ui.t('dq_sidebar')}: {ui.severity_summary(counts)}")
+    elif counts is not None:
+        lines.append(ui.t("dq_sidebar_none"))
     st.sidebar.caption("  \n".join(lines))
     try:
         problems = data.contract_problems(ui.call("table_columns"))

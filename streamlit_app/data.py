@@ -165,6 +165,23 @@ def build_info(build: Build) -> dict:
     return {k: (None if _isna(v) else v) for k, v in row.items()}
 
 
+SEVERITY_ORDER = ("error", "warn")  # most severe first; other levels follow by name
+
+
+def issue_counts(build: Build) -> dict[str, int]:
+    """{severity: issues} of marts.data_quality_issues, most severe first: what the Data quality
+    page lists, counted."""
+    df = query(
+        build,
+        "select coalesce(severity, 'unknown') as severity, count(*) as issues "
+        "from marts.data_quality_issues group by all",
+    )
+    counts = dict(zip(df["severity"].astype(str), df["issues"].astype(int), strict=True))
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    order = sorted(counts, key=lambda s: (rank.get(s, len(rank)), s))
+    return {s: counts[s] for s in order}
+
+
 def _isna(value) -> bool:
     try:
         return bool(pd.isna(value))

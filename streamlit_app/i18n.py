@@ -451,6 +451,8 @@ LABELS: dict[str, dict[str, str]] = {
         "ru": "Проблемы качества данных",
         "kk": "Деректер сапасының мәселелері",
     },
+    "severity_error": {"en": "errors", "ru": "ошибок", "kk": "қате"},
+    "severity_warn": {"en": "warnings", "ru": "предупреждений", "kk": "ескерту"},
     "dq_sidebar_none": {
         "en": "Data-quality issues: none",
         "ru": "Проблем качества данных нет",

@@ -206,6 +206,15 @@ def figure(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
+def severity_summary(counts: dict[str, int]) -> str:
+    """'2 errors · 5 warnings' (levels without a label by their name)."""
+    parts = []
+    for severity, n in counts.items():
+        key = f"severity_{severity}"
+        parts.append(f"{n} {t(key) if key in i18n.LABELS else severity}")
+    return " · ".join(parts)
+
+
 def provenance(sources: list[str]) -> str:
     """'a (description); b (...)' for the source ids behind a figure."""
     if not sources:

@@ -21,7 +21,6 @@ if info:
     st.markdown(
         f"**{ui.t('build')}** `{info.get('build_id', '—')}` · "
         f"{ui.t('built_at')} {str(info.get('built_at', '—'))[:19]} · "
-        f"{ui.t('warnings')}: **{info.get('warning_count', '—')}** · "
         f"git `{str(info.get('git_commit') or '—')[:12]}`"
     )
     info_df = pd.DataFrame({"field": list(info), "value": [str(v) for v in info.values()]})
@@ -35,6 +34,8 @@ if issues is None:
 elif issues.empty:
     st.success(ui.t("dq_none"))
 else:
+    # the sidebar shows the same counts (data.issue_counts)
+    st.markdown(f"**{ui.t('dq_sidebar')}**: {ui.severity_summary(ui.call('issue_counts'))}")
     shown = issues
     if "severity" in issues.columns:
         levels = sorted(issues["severity"].dropna().astype(str).unique())
