@@ -43,7 +43,7 @@ def _sidebar_build_info(b: data.Build) -> None:
         info = ui.call("build_info")
     except data.WarehouseError:
         info = {}
-    build_id = info.get("build_id") or b.path.parent.name
+    build_id = info.get("build_id") or b.build_id
     lines = [f"**{ui.t('build')}** `{build_id}`"]
     if info.get("built_at") is not None:
         lines.append(f"{ui.t('built_at')} {str(info['built_at'])[:19]}")
@@ -64,13 +64,27 @@ def _sidebar_build_info(b: data.Build) -> None:
         st.sidebar.warning(ui.t("contract_gap", problems="; ".join(problems)))
 
 
+def _lock_on_the_build() -> data.BuildLocked | None:
+    """The first read of the rerun: the lock another program holds on the build's file, if the
+    app needs that file (a build without Parquet copies) and cannot open it."""
+    try:
+        ui.call("table_columns", stop_when_locked=False)
+    except data.BuildLocked as exc:
+        return exc
+    except data.WarehouseError:
+        pass  # the sidebar and the pages say what is missing
+    return None
+
+
 if build is None:
     st.title(ui.t("app_title"))
     st.info(
         f"**{ui.t('no_build_title')}**\n\n" + ui.t("no_build_body", path=str(data.current_link()))
     )
+elif (locked := _lock_on_the_build()) is not None:
+    st.title(ui.t("app_title"))
+    ui.locked_notice(locked)
 else:
-    # the first read: a build locked by another program stops here, with a notice naming it
     _sidebar_build_info(build)
     page.run()
 

@@ -74,12 +74,14 @@ def table(name: str) -> pd.DataFrame:
         st.stop()
 
 
-def call(fn: str, *args) -> Any:
+def call(fn: str, *args, stop_when_locked: bool = True) -> Any:
     """data.<fn>(build, *args), cached per build. A locked build stops the page with a notice
-    (callers handle the other WarehouseErrors)."""
+    unless `stop_when_locked` is False (callers handle the other WarehouseErrors)."""
     try:
         return _cached_call(*_args(build()), fn, tuple(args))
     except data.BuildLocked as exc:
+        if not stop_when_locked:
+            raise
         locked_notice(exc)
         st.stop()
 
