@@ -83,7 +83,8 @@ download: setup ## Fetch the configured BNS/Taldau tables into data/raw/<date>/ 
 	$(PY) -m ingest.download $(if $(OUT),--out "$(OUT)",)
 
 app: setup ## Start the Streamlit app on the published warehouse (PORT=8501)
-	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run streamlit_app/app.py --server.port $(PORT) --server.headless true \
+	  --browser.gatherUsageStats false
 
 docs: ## Serve the served build's dbt docs page (built with it; nothing is rebuilt) on DOCS_PORT=8080
 	@page=$$(readlink -f $(WAREHOUSE)/current.duckdb 2>/dev/null | sed 's|warehouse.duckdb$$|docs.html|'); \

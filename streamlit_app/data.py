@@ -1,12 +1,6 @@
-"""Data access for the app: the published warehouse, read through short-lived read-only
-connections.
-
-`warehouse/current.duckdb` is a symlink that the refresh switches atomically to an immutable
-`builds/<build_id>/warehouse.duckdb` (DESIGN.md §4). The app resolves the link on every rerun
-(`current_build`), opens the resolved file read-only for one query and closes it at once
-(`query`): it never holds the file, never blocks a refresh, and follows a new publish on its next
-rerun. Anything cached is keyed by the resolved build file (`Build.key`), never shared across
-publishes.
+"""What the app reads from the served build: the marts it draws, the contract of columns it relies
+on, the vocabularies and the sources. How a build is found and queried (Parquet copies through an
+in-memory DuckDB, or a read-only connection to an older build's file) is `streamlit_app/reader.py`.
 
 This module imports neither streamlit nor dbt nor great_expectations; everything here is plain
 functions over DataFrames, tested without a browser.
@@ -14,165 +8,69 @@ functions over DataFrames, tested without a browser.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+import yaml
 
-from core.paths import warehouse_paths
+from core.paths import DBT_PROJECT_DIR
 
-# Tables the app reads, with the columns it relies on (issue 3 / issue 4 contract). Other columns
-# are shown where a page lists a table as is.
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "dim_region": (
-        "region_code",
-        "region_name_en",
-        "region_name_ru",
-        "region_name_kk",
-        "region_type",
-        "valid_from",
-        "valid_to",
-    ),
-    "region_frame_map": ("region_frame", "region_code", "frame_region_code"),
-    "fct_migration_flows": (
-        "year",
-        "region_frame",
-        "origin_region_code",
-        "destination_region_code",
-        "persons",
-        "source_id",
-        "quality_flag",
-    ),
-    "fct_migration_balance": (
-        "region_code",
-        "year",
-        "flow_scope",
-        "region_frame",
-        "arrivals",
-        "departures",
-        "net_migration",
-        "population",
-        "arrivals_per_1000",
-        "departures_per_1000",
-        "net_migration_per_1000",
-        "turnover_per_1000",
-        "migration_efficiency_pct",
-        "source_id",
-        "quality_flag",
-        "quality_note",
-    ),
-    "fct_migration_attractiveness": (
-        "region_code",
-        "year",
-        "flow_scope",
-        "region_frame",
-        "arrivals",
-        "departures",
-        "attractiveness_coefficient",
-        "is_attractive",
-        "rank_in_year",
-        "quality_flag",
-    ),
-    "fct_socioeconomic_scores": (
-        "region_code",
-        "year",
-        "indicator_code",
-        "value",
-        "unit",
-        "national_average",
-        "national_average_method",
-        "pct_of_national_average",
-        "score_class",
-        "polarity",
-        "score_points",
-        "source_id",
-        "quality_flag",
-    ),
-    "fct_region_scorecard": ("region_code", "year", "total_score_points", "indicators_scored"),
-    "data_quality_issues": (),
-    "build_info": ("build_id",),
-}
-MART_TABLES = tuple(REQUIRED_COLUMNS)
-
-FLOW_SCOPES = ("interregional", "internal", "total")
-REGION_FRAMES = ("kz20", "kz17", "kz16")
-SCORE_CLASSES = ("very low", "low", "medium", "high", "very high")
-INDICATORS = (
-    "grp_per_capita",
-    "avg_monthly_wage",
-    "per_capita_income",
-    "unemployment_rate",
-    "employment_applicants_per_1000",
-    "doctors_per_10k",
-    "housing_commissioned_m2_per_capita",
+# the reader's names, used by the pages as data.<name>
+from streamlit_app.reader import (  # noqa: F401
+    Build,
+    BuildLocked,
+    MissingTable,
+    WarehouseError,
+    build_at,
+    current_build,
+    current_link,
+    query,
 )
 
-SOURCE_REGISTRY = Path(__file__).resolve().parent.parent / "ingest" / "source_registry.yml"
+# The app's contract (the marts it reads and the columns it relies on) is declared once, as the
+# dbt exposure `streamlit_app` in dbt_project/models/exposures.yml: meta.required_columns.
+EXPOSURES_FILE = DBT_PROJECT_DIR / "models" / "exposures.yml"
+EXPOSURE_NAME = "streamlit_app"
 
 
-class WarehouseError(RuntimeError):
-    """The published build cannot answer a query (a table is missing, the file vanished)."""
-
-
-class MissingTable(WarehouseError):
-    def __init__(self, table: str, detail: str = "") -> None:
-        super().__init__(f"the published build has no table marts.{table}" + detail)
-        self.table = table
-
-
-@dataclass(frozen=True)
-class Build:
-    """One published build file, resolved from the `current.duckdb` symlink."""
-
-    path: Path
-    mtime_ns: int
-    size: int
-
-    @property
-    def key(self) -> str:
-        """Cache key: builds are immutable, and a rebuilt file at the same path changes stamp."""
-        return f"{self.path}|{self.mtime_ns}|{self.size}"
-
-
-def current_link(root: str | Path | None = None) -> Path:
-    return warehouse_paths(root).current
-
-
-def current_build(root: str | Path | None = None) -> Build | None:
-    """The build `current.duckdb` points at right now, or None when nothing is published."""
-    link = current_link(root)
+def read_required_columns(path: Path = EXPOSURES_FILE) -> dict[str, tuple[str, ...]]:
+    """{mart: (columns...)} from the exposure's meta.required_columns (or config.meta, where
+    newer dbt versions put meta). A missing file, exposure or key is a ValueError naming it."""
     try:
-        real = Path(os.path.realpath(link, strict=True))
-        stat = real.stat()
-    except (OSError, RuntimeError):
-        return None
-    if not real.is_file():
-        return None
-    return Build(real, stat.st_mtime_ns, stat.st_size)
+        body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot read the app's exposure: {exc}") from exc
+    found = [e for e in body.get("exposures") or [] if e.get("name") == EXPOSURE_NAME]
+    if not found:
+        raise ValueError(f"{path}: no exposure named {EXPOSURE_NAME!r}")
+    exposure = found[0]
+    meta = exposure.get("meta") or (exposure.get("config") or {}).get("meta") or {}
+    required = meta.get("required_columns")
+    if not isinstance(required, dict) or not required:
+        raise ValueError(f"{path}: exposure {EXPOSURE_NAME!r} has no meta.required_columns")
+    out = {}
+    for table, columns in required.items():
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ValueError(
+                f"{path}: exposure {EXPOSURE_NAME!r}, meta.required_columns.{table}: "
+                "expected a list of column names"
+            )
+        out[str(table)] = tuple(columns)
+    return out
 
 
-def query(build: Build, sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """Run one query on a short-lived read-only connection and close it before returning."""
-    try:
-        # no replacement scans: a missing table must not resolve to a Python variable that
-        # happens to share its name
-        con = duckdb.connect(
-            str(build.path), read_only=True, config={"python_enable_replacements": False}
-        )
-    except duckdb.Error as exc:  # the file was pruned or is not a database
-        raise WarehouseError(f"cannot open {build.path}: {exc}") from exc
-    try:
-        return con.execute(sql, params or []).df()
-    except duckdb.CatalogException as exc:
-        match = re.search(r'Table with name "?(?:\w+\.)?(\w+)"? does not exist', str(exc))
-        if match:
-            raise MissingTable(match.group(1)) from exc
-        raise WarehouseError(str(exc)) from exc
-    finally:
-        con.close()
+REQUIRED_COLUMNS = read_required_columns()
+# marts the app reads when the build has them, and does without otherwise (the exposure may
+# list them in depends_on; they are not part of required_columns)
+OPTIONAL_MARTS = ("dim_source",)
+MART_TABLES = tuple(REQUIRED_COLUMNS)
+
+# The order of the flow scopes is the app's own (narrowest first); the other vocabularies (region
+# frames, indicators, score classes) come from the served build's `reference` seeds: see
+# `vocabulary`.
+FLOW_SCOPES = ("interregional", "internal", "total")
 
 
 def table_columns(build: Build) -> dict[str, list[str]]:
@@ -270,6 +168,23 @@ def build_info(build: Build) -> dict:
     return {k: (None if _isna(v) else v) for k, v in row.items()}
 
 
+SEVERITY_ORDER = ("error", "warn")  # most severe first; other levels follow by name
+
+
+def issue_counts(build: Build) -> dict[str, int]:
+    """{severity: issues} of marts.data_quality_issues, most severe first: what the Data quality
+    page lists, counted."""
+    df = query(
+        build,
+        "select coalesce(severity, 'unknown') as severity, count(*) as issues "
+        "from marts.data_quality_issues group by all",
+    )
+    counts = dict(zip(df["severity"].astype(str), df["issues"].astype(int), strict=True))
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    order = sorted(counts, key=lambda s: (rank.get(s, len(rank)), s))
+    return {s: counts[s] for s in order}
+
+
 def _isna(value) -> bool:
     try:
         return bool(pd.isna(value))
@@ -277,20 +192,80 @@ def _isna(value) -> bool:
         return False
 
 
-def source_descriptions(path: Path = SOURCE_REGISTRY) -> dict[str, str]:
-    """source_id -> one-line description, from the ingest source registry (read as YAML only)."""
-    try:
-        import yaml
+@dataclass(frozen=True)
+class Vocabulary:
+    """The served build's vocabularies, in display order: region frames newest first (seed
+    `region_frames` by first_year), indicators in the order of seed `indicators`, score classes
+    from very low to very high (seed `score_bands` by class_order)."""
 
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, ImportError, ValueError):
+    region_frames: tuple[str, ...]
+    indicators: tuple[str, ...]
+    score_classes: tuple[str, ...]
+
+
+def _first_column(build: Build, sql: str, fallback_sql: str) -> tuple[str, ...]:
+    """The first column of `sql`; of `fallback_sql` (over the marts) when the build lacks the
+    reference table, as a build published before the seed existed would."""
+    try:
+        df = query(build, sql)
+    except MissingTable:
+        df = query(build, fallback_sql)
+    return tuple(str(v) for v in df.iloc[:, 0].dropna())
+
+
+def vocabulary(build: Build) -> Vocabulary:
+    return Vocabulary(
+        region_frames=_first_column(
+            build,
+            "select region_frame from reference.region_frames "
+            "order by first_year desc nulls last, region_frame",
+            "select region_frame from marts.region_frame_map group by region_frame "
+            "order by count(distinct frame_region_code) desc, region_frame",
+        ),
+        indicators=_first_column(
+            build,
+            "select indicator_code from reference.indicators",
+            "select distinct indicator_code from marts.fct_socioeconomic_scores order by 1",
+        ),
+        score_classes=_first_column(
+            build,
+            "select score_class from reference.score_bands order by class_order",
+            "select score_class from marts.fct_socioeconomic_scores "
+            "where polarity = 'higher_is_better' and score_class is not null "
+            "group by score_class order by avg(score_points)",
+        ),
+    )
+
+
+SOURCE_COLUMNS = (
+    "source_id",
+    "description",
+    "repository",
+    "latest_period_year",
+    "latest_loaded_at",
+)
+
+
+def sources(build: Build) -> pd.DataFrame | None:
+    """marts.dim_source (what each source is, where it is published, its latest year), or None
+    for a build published before the table existed: pages then show the bare source ids."""
+    try:
+        df = query(build, "select * from marts.dim_source order by source_id")
+    except MissingTable:
+        return None
+    return df[[c for c in SOURCE_COLUMNS if c in df.columns]]
+
+
+def source_descriptions(build: Build) -> dict[str, str]:
+    """source_id -> 'description (repository)' from marts.dim_source ({} without the table)."""
+    df = sources(build)
+    if df is None:
         return {}
     out = {}
-    for src in data.get("sources", []):
-        if isinstance(src, dict) and "id" in src:
-            desc = str(src.get("description", "")).strip()
-            repo = src.get("repository")
-            out[str(src["id"])] = f"{desc} ({repo})" if repo else desc
+    for row in df.to_dict("records"):
+        desc = "" if _isna(row.get("description")) else str(row["description"]).strip()
+        repo = None if _isna(row.get("repository")) else row.get("repository")
+        out[str(row["source_id"])] = f"{desc} ({repo})" if repo else desc
     return out
 
 

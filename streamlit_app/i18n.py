@@ -417,6 +417,47 @@ LABELS: dict[str, dict[str, str]] = {
         "kk": "Ұяшық = мәні бар өңірлер саны; бос = құрастыруда жоқ.",
     },
     "sources": {"en": "Sources", "ru": "Источники", "kk": "Дереккөздер"},
+    "sources_without_registry": {
+        "en": "This build has no source table (marts.dim_source): sources are shown by id only.",
+        "ru": "В этой сборке нет таблицы источников (marts.dim_source): показаны только их коды.",
+        "kk": "Бұл құрастыруда дереккөздер кестесі жоқ (marts.dim_source): тек кодтары "
+        "көрсетілген.",
+    },
+    "description": {"en": "Description", "ru": "Описание", "kk": "Сипаттама"},
+    "repository": {"en": "Repository", "ru": "Репозиторий", "kk": "Репозиторий"},
+    "latest_period_year": {"en": "Latest year", "ru": "Последний год", "kk": "Соңғы жыл"},
+    "latest_loaded_at": {"en": "Loaded at", "ru": "Загружено", "kk": "Жүктелген уақыты"},
+    "build_locked_title": {
+        "en": "The served build is locked by another program",
+        "ru": "Опубликованная сборка заблокирована другой программой",
+        "kk": "Жарияланған құрастыруды басқа бағдарлама құлыптаған",
+    },
+    "build_locked_body": {
+        "en": "Process {pid} (`{process}`) holds `{path}` open read-write, which locks every other "
+        "reader out. Close that client, or reconnect it read-only (`make sql`, "
+        "`duckdb -readonly {path}`, or `read_only=True` / a read-only DBeaver connection), then "
+        "reload this page.",
+        "ru": "Процесс {pid} (`{process}`) держит `{path}` открытым на запись, и никто другой не "
+        "может его читать. Закройте этот клиент или переподключите его только для чтения "
+        "(`make sql`, `duckdb -readonly {path}` или `read_only=True` / подключение DBeaver только "
+        "для чтения), затем обновите страницу.",
+        "kk": "{pid} процесі (`{process}`) `{path}` файлын жазуға ашып ұстап тұр, сондықтан басқа "
+        "ешкім оны оқи алмайды. Сол клиентті жабыңыз немесе оны тек оқуға қайта қосыңыз "
+        "(`make sql`, `duckdb -readonly {path}` немесе `read_only=True` / DBeaver-дің тек оқуға "
+        "арналған қосылымы), содан кейін бетті жаңартыңыз.",
+    },
+    "dq_sidebar": {
+        "en": "Data-quality issues",
+        "ru": "Проблемы качества данных",
+        "kk": "Деректер сапасының мәселелері",
+    },
+    "severity_error": {"en": "errors", "ru": "ошибок", "kk": "қате"},
+    "severity_warn": {"en": "warnings", "ru": "предупреждений", "kk": "ескерту"},
+    "dq_sidebar_none": {
+        "en": "Data-quality issues: none",
+        "ru": "Проблем качества данных нет",
+        "kk": "Деректер сапасының мәселелері жоқ",
+    },
     "download_csv": {"en": "CSV", "ru": "CSV", "kk": "CSV"},
     "download_xlsx": {"en": "Excel", "ru": "Excel", "kk": "Excel"},
     "download": {"en": "Download", "ru": "Скачать", "kk": "Жүктеп алу"},

@@ -39,32 +39,51 @@ def build() -> data.Build:
     return value
 
 
+# Cached per build: `build_key` (the build id and its file's stamp) is the cache key; the Build
+# itself is passed unhashed (leading underscore). A new publish is a new key, so nothing is ever
+# served from another build.
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_table(build_key: str, path: str, mtime_ns: int, size: int, table: str):
-    from pathlib import Path
-
-    return data.load_table(data.Build(Path(path), mtime_ns, size), table)
+def _cached_table(build_key: str, _build: data.Build, table: str):
+    return data.load_table(_build, table)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _cached_call(build_key: str, path: str, mtime_ns: int, size: int, fn: str, args: tuple):
-    from pathlib import Path
-
-    return getattr(data, fn)(data.Build(Path(path), mtime_ns, size), *args)
+def _cached_call(build_key: str, _build: data.Build, fn: str, args: tuple):
+    return getattr(data, fn)(_build, *args)
 
 
-def _args(b: data.Build) -> tuple[str, str, int, int]:
-    return b.key, str(b.path), b.mtime_ns, b.size
+def _args(b: data.Build) -> tuple[str, data.Build]:
+    return b.key, b
+
+
+def locked_notice(exc: data.BuildLocked) -> None:
+    """What to do when another program holds an older build's file read-write: who holds it and
+    how to release it, without a traceback."""
+    st.error(
+        f"**{t('build_locked_title')}**\n\n"
+        + t("build_locked_body", pid=exc.pid or "?", process=exc.process, path=str(exc.path))
+    )
 
 
 def table(name: str) -> pd.DataFrame:
     """A whole mart table of this rerun's build (a copy: callers may modify it)."""
-    return _cached_table(*_args(build()), name).copy()
+    try:
+        return _cached_table(*_args(build()), name).copy()
+    except data.BuildLocked as exc:
+        locked_notice(exc)
+        st.stop()
 
 
-def call(fn: str, *args) -> Any:
-    """data.<fn>(build, *args), cached per build."""
-    return _cached_call(*_args(build()), fn, tuple(args))
+def call(fn: str, *args, stop_when_locked: bool = True) -> Any:
+    """data.<fn>(build, *args), cached per build. A locked build stops the page with a notice
+    unless `stop_when_locked` is False (callers handle the other WarehouseErrors)."""
+    try:
+        return _cached_call(*_args(build()), fn, tuple(args))
+    except data.BuildLocked as exc:
+        if not stop_when_locked:
+            raise
+        locked_notice(exc)
+        st.stop()
 
 
 def tables(*names: str) -> dict[str, pd.DataFrame]:
@@ -86,10 +105,19 @@ def optional_table(name: str) -> pd.DataFrame | None:
         return None
 
 
-def names() -> dict[str, str]:
-    from streamlit_app import charts
+def vocabulary() -> data.Vocabulary:
+    """The served build's region frames, indicators and score classes (cached per build)."""
+    try:
+        return call("vocabulary")
+    except data.WarehouseError as exc:
+        st.error(t("build_unreadable", error=str(exc)))
+        st.stop()
 
-    return charts.region_names(tables("dim_region")["dim_region"], lang())
+
+def names() -> dict[str, str]:
+    from streamlit_app.charts import common
+
+    return common.region_names(tables("dim_region")["dim_region"], lang())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,9 +208,21 @@ def figure(fig, key: str) -> None:
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
 
 
+def severity_summary(counts: dict[str, int]) -> str:
+    """'2 errors · 5 warnings' (levels without a label by their name)."""
+    parts = []
+    for severity, n in counts.items():
+        key = f"severity_{severity}"
+        parts.append(f"{n} {t(key) if key in i18n.LABELS else severity}")
+    return " · ".join(parts)
+
+
 def provenance(sources: list[str]) -> str:
     """'a (description); b (...)' for the source ids behind a figure."""
-    desc = data.source_descriptions()
     if not sources:
         return "—"
+    try:
+        desc = call("source_descriptions")
+    except data.WarehouseError:
+        desc = {}
     return "; ".join(f"`{s}` — {desc[s]}" if s in desc else f"`{s}`" for s in sources)

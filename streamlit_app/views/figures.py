@@ -2,10 +2,13 @@
 
 import streamlit as st
 
-from streamlit_app import charts, i18n, ui
-from streamlit_app.data import REGION_FRAMES, split_source_ids
+from streamlit_app import i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import figures as charts
+from streamlit_app.data import split_source_ids
 
 lang = ui.lang()
+vocab = ui.vocabulary()
 st.title(ui.t("page_figures"))
 
 T = ui.tables(
@@ -16,7 +19,7 @@ T = ui.tables(
     "fct_socioeconomic_scores",
     "fct_region_scorecard",
 )
-names = charts.region_names(T["dim_region"], lang)
+names = common.region_names(T["dim_region"], lang)
 balance = T["fct_migration_balance"]
 attractiveness = T["fct_migration_attractiveness"]
 
@@ -28,7 +31,7 @@ def scope_and_frame(page: str, table, value_col: str):
         page,
         "scope",
         ui.t("flow_scope"),
-        charts.ordered_scopes(have["flow_scope"].unique()),
+        common.ordered_scopes(have["flow_scope"].unique()),
         format_func=lambda s: i18n.scope_label(s, lang),
         default="interregional",
         container=c1,
@@ -38,7 +41,7 @@ def scope_and_frame(page: str, table, value_col: str):
         page,
         "frame",
         ui.t("region_frame"),
-        [f for f in REGION_FRAMES if f in frames] or sorted(frames),
+        [f for f in vocab.region_frames if f in frames] or sorted(frames),
         format_func=lambda f: i18n.frame_label(f, lang),
         default="kz20",
         container=c2,
@@ -100,8 +103,8 @@ if score_years:
         container=c1,
     )  # fmt: skip
     matrix = charts.classification_matrix(scores, T["fct_region_scorecard"], year3, names, lang)
-    ui.figure(charts.classification_figure(matrix, lang), "fig3")
-    frame3 = charts.rows_frame(matrix, T["region_frame_map"])
+    ui.figure(charts.classification_figure(matrix, lang, vocab), "fig3")
+    frame3 = common.rows_frame(matrix, T["region_frame_map"], vocab)
     st.caption(
         ui.t(
             "fig3_provenance",

@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from streamlit_app import charts, i18n, ui
-from streamlit_app.data import REGION_FRAMES, WarehouseError
+from streamlit_app import i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import flows as charts
+from streamlit_app.data import WarehouseError
 
 lang = ui.lang()
 st.title(ui.t("page_flows"))
 
 T = ui.tables("dim_region", "region_frame_map")
-names = charts.region_names(T["dim_region"], lang)
+names = common.region_names(T["dim_region"], lang)
 try:
     available = ui.call("flow_years")
 except WarehouseError as exc:
@@ -23,7 +25,7 @@ c1, c2, c3 = st.columns(3)
 have = set(available["region_frame"])
 frame = ui.choose(
     "flows", "frame", ui.t("region_frame"),
-    [f for f in REGION_FRAMES if f in have] or sorted(have),
+    [f for f in ui.vocabulary().region_frames if f in have] or sorted(have),
     format_func=lambda f: i18n.frame_label(f, lang), default="kz20", container=c1,
 )  # fmt: skip
 years = sorted(

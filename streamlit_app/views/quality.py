@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, ui
-from streamlit_app.data import WarehouseError, source_descriptions, split_source_ids
+from streamlit_app import ui
+from streamlit_app.charts import quality as charts
+from streamlit_app.data import WarehouseError, split_source_ids
 
 lang = ui.lang()
 st.title(ui.t("page_quality"))
@@ -20,7 +21,6 @@ if info:
     st.markdown(
         f"**{ui.t('build')}** `{info.get('build_id', '—')}` · "
         f"{ui.t('built_at')} {str(info.get('built_at', '—'))[:19]} · "
-        f"{ui.t('warnings')}: **{info.get('warning_count', '—')}** · "
         f"git `{str(info.get('git_commit') or '—')[:12]}`"
     )
     info_df = pd.DataFrame({"field": list(info), "value": [str(v) for v in info.values()]})
@@ -34,6 +34,8 @@ if issues is None:
 elif issues.empty:
     st.success(ui.t("dq_none"))
 else:
+    # the sidebar shows the same counts (data.issue_counts)
+    st.markdown(f"**{ui.t('dq_sidebar')}**: {ui.severity_summary(ui.call('issue_counts'))}")
     shown = issues
     if "severity" in issues.columns:
         levels = sorted(issues["severity"].dropna().astype(str).unique())
@@ -60,7 +62,7 @@ try:
     flow_summary = ui.call("flow_years")
 except WarehouseError:
     flow_summary = None
-cov = charts.coverage(present, flow_summary)
+cov = charts.coverage(present, flow_summary, ui.vocabulary())
 if cov.empty:
     st.info(ui.t("no_data"))
 else:
@@ -76,9 +78,16 @@ for n in ("fct_migration_balance", "fct_socioeconomic_scores"):
         used += split_source_ids(present[n]["source_id"])
 if flow_summary is not None and not flow_summary.empty:
     used += ui.call("flow_sources")
-desc = source_descriptions()
-src = pd.DataFrame(
-    {"source_id": sorted(set(used)), "description": [desc.get(s, "") for s in sorted(set(used))]}
-)
+# what each source is and its latest year come from the build's marts.dim_source; a build
+# published before that table existed shows the bare ids
+src = pd.DataFrame({"source_id": sorted(set(used))})
+try:
+    registry = ui.call("sources")
+except WarehouseError:
+    registry = None
+if registry is None:
+    st.caption(ui.t("sources_without_registry"))
+else:
+    src = src.merge(registry, on="source_id", how="left")
 ui.show_table(src, "sources")
 st.caption(ui.t("attribution") + " · " + ui.t("data_credit"))

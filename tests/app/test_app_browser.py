@@ -247,3 +247,35 @@ def test_no_build_message_in_browser(browser, tmp_path_factory):
             context.close()
     finally:
         srv.stop()
+
+
+def test_locked_old_build_notice_in_browser(browser, tmp_path_factory):
+    """A build without Parquet copies, held read-write by a real second process: the page shows
+    who holds it and how to release it, and no Streamlit exception."""
+    root = tmp_path_factory.mktemp("locked_warehouse")
+    served = publish_fixture(root, "fixture-locked-0001", parquet=False)
+    hold = (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+        "time.sleep(120)"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", hold, str(served)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        srv = _Server(root, root / "streamlit.log")
+        try:
+            context, page, _ = _open(browser, srv.url)
+            try:
+                text = page.inner_text('[data-testid="stMain"]')
+                assert "locked by another program" in text
+                assert f"Process {holder.pid}" in text and "read-only" in text
+                assert page.locator('[data-testid="stException"]').count() == 0
+                _screenshot(page, "locked_old_build")
+            finally:
+                context.close()
+        finally:
+            srv.stop()
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)

@@ -22,6 +22,7 @@ from tests.app.conftest import (
     texts,
     widget,
 )
+from tests.app.warehouse_fixture import publish_fixture
 
 MEASURE_SQL = {
     "attractiveness_coefficient": ("fct_migration_attractiveness", "attractiveness_coefficient"),
@@ -420,7 +421,24 @@ def test_quality_page_issues_build_info_and_coverage(warehouse):
     assert ("doctors_per_10k", "—", "kz20", 2023) not in cov.index
     sources = at.dataframe[3].value
     assert {"diar_od_flows", "xuzzu_region_panel"} <= set(sources["source_id"])
-    assert all(sources.loc[sources["source_id"] == "diar_od_flows", "description"].str.len() > 0)
+    registry = sql(warehouse, "select * from marts.dim_source").set_index("source_id")
+    shown = sources.set_index("source_id")
+    assert shown.loc["diar_od_flows", "description"] == registry.loc["diar_od_flows", "description"]
+    assert shown["latest_period_year"].notna().all()
+
+
+def test_sources_without_dim_source_are_shown_by_id(own_warehouse, fixture_tables):
+    """A build published before marts.dim_source existed: ids only, and a note saying why."""
+    partial = {k: v for k, v in fixture_tables.items() if k != "dim_source"}
+    publish_fixture(own_warehouse, "nosources-0001", tables=partial)
+    at = open_page("quality")
+    sources = at.dataframe[3].value
+    assert list(sources.columns) == ["source_id"]
+    assert {"diar_od_flows", "xuzzu_region_panel"} <= set(sources["source_id"])
+    assert i18n.t("sources_without_registry", "en") in texts(at)
+    at.switch_page(PAGES["figures"]).run()
+    assert_clean(at)
+    assert "`diar_od_flows`" in texts(at) and "Diar299/kz-migration" not in texts(at)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -501,8 +519,6 @@ def test_dangling_current_link_counts_as_no_build(tmp_path, monkeypatch):
 
 
 def test_a_build_without_quality_tables_still_serves(own_warehouse, fixture_tables):
-    from tests.app.warehouse_fixture import publish_fixture
-
     partial = {k: v for k, v in fixture_tables.items()
                if k not in ("data_quality_issues", "build_info")}  # fmt: skip
     publish_fixture(own_warehouse, "partial-0001", tables=partial)
@@ -516,7 +532,6 @@ def test_a_build_without_quality_tables_still_serves(own_warehouse, fixture_tabl
 
 
 def test_a_build_without_flows_says_so_on_the_flows_page(own_warehouse, fixture_tables):
-    from tests.app.warehouse_fixture import publish_fixture
 
     partial = {k: v for k, v in fixture_tables.items() if k != "fct_migration_flows"}
     publish_fixture(own_warehouse, "noflows-0001", tables=partial)

@@ -9,8 +9,9 @@ efficiency, coefficients, socio-economic scores with the paper's bands and point
 data-quality issues and build info. Values are plausible (populations, rates and wages of the
 right order), not real.
 
-`publish_fixture(root, build_id)` writes `root/builds/<build_id>/warehouse.duckdb` and switches
-`root/current.duckdb` to it atomically, as the pipeline's publish does.
+`publish_fixture(root, build_id)` writes `root/builds/<build_id>/warehouse.duckdb` with its Parquet
+copies (`parquet/<schema>/<table>.parquet`) and switches `root/current.duckdb` to it atomically,
+as the pipeline's publish does.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import csv
 import math
 import os
 import random
+import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from core.build_record import parquet_dir, parquet_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
@@ -424,7 +428,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
             }
         ]
     )
-    return {
+    tables = {
         "dim_region": dim_region,
         "region_frame_map": frame_map[["region_frame", "region_code", "frame_region_code"]],
         "fct_migration_flows": fct_flows,
@@ -435,16 +439,79 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
         "data_quality_issues": issues,
         "build_info": build_info,
     }
+    tables["dim_source"] = dim_source(tables, max(years))
+    return tables
 
 
-def write_warehouse(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
-    """Write the tables into schema `marts` of a new DuckDB file (region codes as varchar)."""
+SOURCE_REGISTRY = REPO_ROOT / "ingest" / "source_registry.yml"
+
+
+def dim_source(tables: dict[str, pd.DataFrame], latest_year: int) -> pd.DataFrame:
+    """marts.dim_source for the source ids the fixture marts use, with the registry's real
+    descriptions (the refresh loads the same entries into raw.source_registry)."""
+    import yaml
+
+    registry = yaml.safe_load(SOURCE_REGISTRY.read_text(encoding="utf-8"))["sources"]
+    entries = {str(e["id"]): e for e in registry}
+    used: set[str] = set()
+    for df in tables.values():
+        if "source_id" in df.columns:
+            for value in df["source_id"].dropna():
+                used.update(v.strip() for v in str(value).replace("+", ",").split(",") if v)
+    rows = []
+    for source_id in sorted(used):
+        entry = entries.get(source_id, {})
+        rows.append(
+            {
+                "source_id": source_id,
+                "description": entry.get("description"),
+                "repository": entry.get("repository"),
+                "commit": entry.get("commit"),
+                "published_path": entry.get("published_path"),
+                "required": bool(entry.get("required", True)),
+                "latest_loaded_at": datetime(2025, 11, 26, 11, 0, tzinfo=timezone.utc),  # noqa: UP017
+                "latest_period_year": latest_year,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# the seeds the app reads from the build's `reference` schema (vocabularies)
+REFERENCE_SEEDS = ("region_frames", "indicators", "score_bands")
+
+
+def reference_tables() -> dict[str, pd.DataFrame]:
+    """The `reference` seeds the app reads, as dbt loads them: the committed CSVs, types
+    inferred (first_year and class_order are integers)."""
+    con = duckdb.connect()
+    try:
+        return {
+            name: con.execute(
+                "select * from read_csv(?, header = true)", [str(SEEDS / f"{name}.csv")]
+            ).df()
+            for name in REFERENCE_SEEDS
+        }
+    finally:
+        con.close()
+
+
+def write_warehouse(
+    path: Path, tables: dict[str, pd.DataFrame], reference: dict[str, pd.DataFrame] | None = None
+) -> Path:
+    """Write the tables into schema `marts` of a new DuckDB file (region codes as varchar), and
+    `reference` (default: the committed seeds) into schema `reference`."""
+    reference = reference_tables() if reference is None else reference
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
     con = duckdb.connect(str(path))
     try:
         con.execute("create schema marts")
+        con.execute("create schema reference")
+        for name, df in reference.items():
+            con.register("_df", df)
+            con.execute(f"create table reference.{name} as select * from _df")
+            con.unregister("_df")
         for name, df in tables.items():
             con.register("_df", df)
             con.execute(f"create table marts.{name} as select * from _df")
@@ -457,10 +524,35 @@ def write_warehouse(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
     return path
 
 
-def publish_fixture(root: Path, build_id: str, tables: dict | None = None, **kwargs) -> Path:
-    """Write builds/<build_id>/warehouse.duckdb under root and point current.duckdb at it."""
+def write_parquet_copies(build_db: Path) -> Path:
+    """The Parquet copies the publish writes beside a build: every table of schemas `marts` and
+    `reference` as builds/<id>/parquet/<schema>/<table>.parquet."""
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('marts', 'reference') order by all"
+        ).fetchall()
+        for schema, table in tables:
+            target = parquet_path(build_db.parent, schema, table)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            literal = str(target).replace("'", "''")
+            con.execute(f"copy {schema}.{table} to '{literal}' (format parquet)")
+    finally:
+        con.close()
+    return parquet_dir(build_db.parent)
+
+
+def publish_fixture(
+    root: Path, build_id: str, tables: dict | None = None, parquet: bool = True, **kwargs
+) -> Path:
+    """Write builds/<build_id>/warehouse.duckdb under root (with its Parquet copies unless
+    `parquet=False`, as a build published before they existed) and point current.duckdb at it."""
     tables = tables if tables is not None else build_tables(build_id=build_id, **kwargs)
     target = write_warehouse(root / "builds" / build_id / "warehouse.duckdb", tables)
+    shutil.rmtree(parquet_dir(target.parent), ignore_errors=True)
+    if parquet:
+        write_parquet_copies(target)
     link = root / "current.duckdb"
     tmp = root / f".current.{build_id}.tmp"
     if tmp.is_symlink() or tmp.exists():
