@@ -1,0 +1,38 @@
+"""The quality flag of a whole origin-destination matrix, from the flags of its flows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+# The check whose failures make a matrix disagree with the internal-migration file.
+BALANCE_CHECK = "interregional_vs_internal_balance"
+FLAG_ORDER = ("source_disagreement", "reframed_by_publisher")  # most severe first
+
+
+def matrix_quality(flows: pd.DataFrame, year_issues: pd.DataFrame, migrants: float) -> dict:
+    """quality_flag: the most severe flag any flow carries (merged_units is exact and not
+    carried); balance_disagreement_share: ½ Σ_i |net_i(matrix) − net_i(internal file)| / M over
+    that year's failures of the balance check (persons who would have to move differently,
+    as a share of all movers), 0 when the check found nothing."""
+    flags = set(flows["quality_flag"].dropna())
+    flag = next((f for f in FLAG_ORDER if f in flags), "ok")
+    failures = year_issues[
+        (year_issues["check_name"] == BALANCE_CHECK)
+        & (year_issues["flow_scope"] == "interregional")
+    ]
+    disagreement = float(failures["difference"].abs().sum()) / 2
+    notes = []
+    flagged = flows[flows["quality_flag"] == "source_disagreement"]
+    if len(flagged):
+        notes.append(
+            f"source_disagreement: {len(flagged)} of {len(flows)} flows touch a unit whose balance "
+            f"disagrees with the internal-migration file; the disagreement is {disagreement:,.0f} "
+            f"persons, {100 * disagreement / migrants:.2f} % of the movers"
+        )
+    if flag == "reframed_by_publisher":
+        notes.append("reframed_by_publisher: the matrix is in a finer frame than BNS published")
+    return {
+        "balance_disagreement_share": disagreement / migrants,
+        "quality_flag": flag,
+        "quality_note": "; ".join(notes) or None,
+    }
