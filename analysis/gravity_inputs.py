@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from analysis.association import own_frames
 
-
 # dbt finds a Python model's parents only in literal dbt.ref("...") calls, so each model
 # reads these itself and passes them as {name: DataFrame}.
 INPUT_MODELS = (
