@@ -144,7 +144,7 @@ def estimate(sample: pd.DataFrame, model: GravityModel) -> pd.DataFrame:
     pairs = rows["origin_region_code"] + ">" + rows["destination_region_code"]
     groups = pd.factorize(pairs)[0]
     fit = sm.GLM(rows["persons"].astype(float), exog, family=sm.families.Poisson()).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}, tol=1e-12, maxiter=200
+        cov_type="cluster", cov_kwds={"groups": groups}, tol=1e-8, maxiter=100
     )
     fitted = fit.fittedvalues
     pseudo_r2 = float(np.corrcoef(rows["persons"].astype(float), fitted)[0, 1] ** 2)
