@@ -87,9 +87,9 @@ def optional_table(name: str) -> pd.DataFrame | None:
 
 
 def names() -> dict[str, str]:
-    from streamlit_app import charts
+    from streamlit_app.charts import common
 
-    return charts.region_names(tables("dim_region")["dim_region"], lang())
+    return common.region_names(tables("dim_region")["dim_region"], lang())
 
 
 # ---------------------------------------------------------------------------------------------

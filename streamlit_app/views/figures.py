@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from streamlit_app import charts, i18n, ui
+from streamlit_app import i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import figures as charts
 from streamlit_app.data import REGION_FRAMES, split_source_ids
 
 lang = ui.lang()
@@ -16,7 +18,7 @@ T = ui.tables(
     "fct_socioeconomic_scores",
     "fct_region_scorecard",
 )
-names = charts.region_names(T["dim_region"], lang)
+names = common.region_names(T["dim_region"], lang)
 balance = T["fct_migration_balance"]
 attractiveness = T["fct_migration_attractiveness"]
 
@@ -28,7 +30,7 @@ def scope_and_frame(page: str, table, value_col: str):
         page,
         "scope",
         ui.t("flow_scope"),
-        charts.ordered_scopes(have["flow_scope"].unique()),
+        common.ordered_scopes(have["flow_scope"].unique()),
         format_func=lambda s: i18n.scope_label(s, lang),
         default="interregional",
         container=c1,
@@ -101,7 +103,7 @@ if score_years:
     )  # fmt: skip
     matrix = charts.classification_matrix(scores, T["fct_region_scorecard"], year3, names, lang)
     ui.figure(charts.classification_figure(matrix, lang), "fig3")
-    frame3 = charts.rows_frame(matrix, T["region_frame_map"])
+    frame3 = common.rows_frame(matrix, T["region_frame_map"])
     st.caption(
         ui.t(
             "fig3_provenance",

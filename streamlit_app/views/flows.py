@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from streamlit_app import charts, i18n, ui
+from streamlit_app import i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import flows as charts
 from streamlit_app.data import REGION_FRAMES, WarehouseError
 
 lang = ui.lang()
 st.title(ui.t("page_flows"))
 
 T = ui.tables("dim_region", "region_frame_map")
-names = charts.region_names(T["dim_region"], lang)
+names = common.region_names(T["dim_region"], lang)
 try:
     available = ui.call("flow_years")
 except WarehouseError as exc:

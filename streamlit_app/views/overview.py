@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from streamlit_app import charts, geometry, i18n, ui
+from streamlit_app import geometry, i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import overview as charts
 from streamlit_app.data import REGION_FRAMES
 
 lang = ui.lang()
@@ -10,7 +12,7 @@ st.title(ui.t("page_overview"))
 st.caption(ui.t("overview_intro"))
 
 base = ui.tables("dim_region", "region_frame_map")
-names = charts.region_names(base["dim_region"], lang)
+names = common.region_names(base["dim_region"], lang)
 
 cols = st.columns(4)
 measure = ui.choose(
@@ -34,7 +36,7 @@ if spec.scoped:
         "overview",
         "scope",
         ui.t("flow_scope"),
-        charts.ordered_scopes(slices["flow_scope"]),
+        common.ordered_scopes(slices["flow_scope"]),
         format_func=lambda s: i18n.scope_label(s, lang),
         default="interregional",
         container=cols[1],
@@ -60,7 +62,7 @@ year = ui.choose(
 
 values = charts.overview_data(table, measure, year, scope, frame)
 if not spec.scoped:
-    frame = charts.rows_frame(table[table["year"] == year], base["region_frame_map"])
+    frame = common.rows_frame(table[table["year"] == year], base["region_frame_map"])
     st.caption(ui.t("scorecard_frame_note", frame=i18n.frame_label(frame, lang)))
 
 left, right = st.columns([5, 3])

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from streamlit_app import charts, ui
+from streamlit_app import ui
+from streamlit_app.charts import quality as charts
 from streamlit_app.data import WarehouseError, source_descriptions, split_source_ids
 
 lang = ui.lang()

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from streamlit_app import charts, i18n, ui
+from streamlit_app import i18n, ui
+from streamlit_app.charts import common
+from streamlit_app.charts import region as charts
 
 lang = ui.lang()
 st.title(ui.t("page_region"))
@@ -16,24 +18,24 @@ T = ui.tables(
     "fct_region_scorecard",
 )
 issues = ui.optional_table("data_quality_issues")
-names = charts.region_names(T["dim_region"], lang)
+names = common.region_names(T["dim_region"], lang)
 balance = T["fct_migration_balance"]
 attractiveness = T["fct_migration_attractiveness"]
 scores = T["fct_socioeconomic_scores"]
 
 c1, c2, c3 = st.columns(3)
-frames = charts.available_frames(T["region_frame_map"])
+frames = common.available_frames(T["region_frame_map"])
 frame = ui.choose(
     "region", "frame", ui.t("region_frame"), frames,
     format_func=lambda f: i18n.frame_label(f, lang), default="kz20", container=c1,
 )  # fmt: skip
-units = sorted(charts.frame_units(T["region_frame_map"], frame), key=lambda c: names.get(c, c))
+units = sorted(common.frame_units(T["region_frame_map"], frame), key=lambda c: names.get(c, c))
 region = ui.choose(
     "region", "region", ui.t("region"), units,
     format_func=lambda c: names.get(c, c), container=c2,
 )  # fmt: skip
 here = balance[(balance["region_code"] == region) & (balance["region_frame"] == frame)]
-scopes = charts.ordered_scopes(here["flow_scope"].unique()) or charts.ordered_scopes(
+scopes = common.ordered_scopes(here["flow_scope"].unique()) or common.ordered_scopes(
     balance["flow_scope"].unique()
 )
 scope = ui.choose(
@@ -70,7 +72,7 @@ else:
 indicators = charts.indicator_series(scores, region)
 if not indicators.empty:
     st.subheader(ui.t("profile_indicators"))
-    codes = charts.indicator_order(indicators["indicator_code"])
+    codes = common.indicator_order(indicators["indicator_code"])
     units = indicators.dropna(subset=["unit"]).drop_duplicates("indicator_code")
     unit_of = dict(zip(units["indicator_code"], units["unit"], strict=True))
     ui.figure(

@@ -20,7 +20,9 @@ def test_app_imports_neither_dbt_nor_great_expectations(published_fixture):
         f"""
         import json, os, sys
         os.environ["KZM_WAREHOUSE_DIR"] = {str(published_fixture)!r}
-        import streamlit_app.data, streamlit_app.charts, streamlit_app.i18n
+        import streamlit_app.data, streamlit_app.charts.common, streamlit_app.i18n
+        import streamlit_app.charts.overview, streamlit_app.charts.figures
+        import streamlit_app.charts.region, streamlit_app.charts.flows, streamlit_app.charts.quality
         import streamlit_app.ui, streamlit_app.geometry, streamlit_app.export
         from streamlit.testing.v1 import AppTest
         at = AppTest.from_file({APP!r}, default_timeout=120).run()

@@ -12,7 +12,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from streamlit_app import charts, data, export, geometry, i18n
+from streamlit_app import data, export, geometry, i18n
+from streamlit_app.charts import common
+from streamlit_app.charts import figures as figures_charts
+from streamlit_app.charts import flows as flows_charts
+from streamlit_app.charts import overview as overview_charts
+from streamlit_app.charts import quality as quality_charts
+from streamlit_app.charts import region as region_charts
 from tests.app.warehouse_fixture import REPO_ROOT, SEEDS, build_tables, write_warehouse
 
 # ------------------------------------------------------------------------------------------------
@@ -52,7 +58,7 @@ def test_kz16_has_south_kazakhstan_as_one_dissolved_unit():
     south = kz16["510000000"]["geometry"]["coordinates"]
     assert len(south) == 1  # Shymkent filled Turkestan's hole: one polygon, no Shymkent hole
     kz17 = {f["id"]: f for f in geometry.load_frame_geojson("kz17")["features"]}
-    area = charts._feature_area
+    area = overview_charts.feature_area
     assert area(kz16["510000000"]) == pytest.approx(
         area(kz17["610000000"]) + area(kz17["790000000"]), rel=0.03
     )
@@ -156,7 +162,7 @@ def test_every_indicator_scope_frame_and_class_has_a_label():
         assert f"frame_{frame}" in i18n.LABELS
     for klass in data.SCORE_CLASSES:
         assert f"class_{klass}" in i18n.LABELS
-    for measure in charts.MEASURES:
+    for measure in overview_charts.MEASURES:
         assert measure in i18n.LABELS and f"short_{measure}" in i18n.LABELS
 
 
@@ -177,25 +183,25 @@ def tables():
 
 def test_natural_frame(tables):
     fm = tables["region_frame_map"]
-    kz17 = charts.frame_units(fm, "kz17")
-    assert charts.natural_frame(kz17, fm) == "kz17"
-    assert charts.natural_frame(charts.frame_units(fm, "kz16"), fm) == "kz16"
-    assert charts.natural_frame(charts.frame_units(fm, "kz20"), fm) == "kz20"
-    assert charts.natural_frame(["510000000", "750000000"], fm) == "kz16"
-    assert charts.natural_frame(["100000000"], fm) == "kz20"
+    kz17 = common.frame_units(fm, "kz17")
+    assert common.natural_frame(kz17, fm) == "kz17"
+    assert common.natural_frame(common.frame_units(fm, "kz16"), fm) == "kz16"
+    assert common.natural_frame(common.frame_units(fm, "kz20"), fm) == "kz20"
+    assert common.natural_frame(["510000000", "750000000"], fm) == "kz16"
+    assert common.natural_frame(["100000000"], fm) == "kz20"
 
 
 def test_color_scale_is_symmetric_around_the_neutral_value():
-    scale = charts.color_scale([0.5, 1.0, 1.6], "attractiveness_coefficient")
+    scale = overview_charts.color_scale([0.5, 1.0, 1.6], "attractiveness_coefficient")
     assert scale.log and scale.position(1.0) == pytest.approx(0.5)
     assert scale.position(0.5) == pytest.approx(1 - scale.position(2.0))
-    lin = charts.color_scale([-3.0, 1.0], "net_migration_per_1000")
+    lin = overview_charts.color_scale([-3.0, 1.0], "net_migration_per_1000")
     assert not lin.log and lin.position(0.0) == 0.5 and lin.position(-3.0) == 0.0
 
 
 def test_ranked_ties_share_a_rank():
     values = pd.DataFrame({"region_code": ["a", "b", "c"], "value": [2.0, 1.0, 2.0]})
-    out = charts.ranked(values, {"a": "A", "b": "B", "c": "C"})
+    out = overview_charts.ranked(values, {"a": "A", "b": "B", "c": "C"})
     assert out[["rank", "region"]].values.tolist() == [[1, "A"], [1, "C"], [3, "B"]]
 
 
@@ -208,17 +214,17 @@ def test_top_flows_and_sankey_leave_out_moves_inside_a_unit():
         }
     )
     names = {"a": "A", "b": "B", "c": "C"}
-    out = charts.top_flows(flows, "a", "out", names, n=10)
+    out = flows_charts.top_flows(flows, "a", "out", names, n=10)
     assert out[["destination", "persons"]].values.tolist() == [["C", 7], ["B", 5]]
-    into = charts.top_flows(flows, "a", "in", names, n=1)
+    into = flows_charts.top_flows(flows, "a", "in", names, n=1)
     assert into[["origin", "persons"]].values.tolist() == [["C", 9]]
-    assert len(charts.sankey_data(flows, names, 99)) == 4
+    assert len(flows_charts.sankey_data(flows, names, 99)) == 4
 
 
 def test_national_migration_rates(tables):
     bal = tables["fct_migration_balance"]
     att = tables["fct_migration_attractiveness"]
-    nat = charts.national_migration(bal, att)
+    nat = region_charts.national_migration(bal, att)
     row = nat[(nat["flow_scope"] == "interregional") & (nat["region_frame"] == "kz20")
               & (nat["year"] == 2020)].iloc[0]  # fmt: skip
     # interregional moves cancel out nationally
@@ -230,18 +236,18 @@ def test_national_migration_rates(tables):
 def test_classification_matrix_and_default_year(tables):
     scores, card = tables["fct_socioeconomic_scores"], tables["fct_region_scorecard"]
     names = {c: c for c in tables["dim_region"]["region_code"]}
-    m = charts.classification_matrix(scores, card, 2016, names, "en")
+    m = figures_charts.classification_matrix(scores, card, 2016, names, "en")
     assert m["region_code"].nunique() == 16
     assert set(m["score_class"]) <= set(data.SCORE_CLASSES)
     totals = m.drop_duplicates("region_code")["total_score_points"].tolist()
     assert totals == sorted(totals, reverse=True)
-    assert charts.default_score_year(scores) == 2021  # all seven indicators up to 2021
-    fig = charts.classification_figure(m, "en")
+    assert figures_charts.default_score_year(scores) == 2021  # all seven indicators up to 2021
+    fig = figures_charts.classification_figure(m, "en")
     assert len(fig.data) == 2
 
 
 def test_coverage_counts_units_with_a_value(tables):
-    cov = charts.coverage(tables, None).set_index(["measure", "flow_scope", "region_frame",
+    cov = quality_charts.coverage(tables, None).set_index(["measure", "flow_scope", "region_frame",
                                                    "year"])  # fmt: skip
     assert cov.loc[("attractiveness_coefficient", "internal", "kz20", 2023), "share"] == 1.0
     assert cov.loc[("avg_monthly_wage", "—", "kz16", 2015), "units"] == 16
