@@ -121,3 +121,40 @@ def own_frames(region_frames: pd.DataFrame) -> dict[int, str]:
         last = 2100 if pd.isna(row.last_year) else int(row.last_year)
         frames.update(dict.fromkeys(range(int(row.first_year), last + 1), row.region_frame))
     return frames
+
+
+def association_table(scores, scorecard, balances, attractiveness, region_frames) -> pd.DataFrame:
+    """The association rows from the marts: every indicator's pct_of_national_average and the
+    scorecard's total_score_points (a sum of class points, not a percentage) against
+    net_migration_per_1000 and attractiveness_coefficient."""
+    indicator_columns = ["region_code", "year", "region_frame", "indicator_code"]
+    indicators = scores.rename(
+        columns={
+            "pct_of_national_average": "indicator_value",
+            "quality_flag": "indicator_quality_flag",
+        }
+    )[[*indicator_columns, "indicator_value", "indicator_quality_flag"]]
+    flagged = scorecard["indicators_flagged"] > 0
+    total_points = scorecard.assign(
+        indicator_code="total_score_points",
+        indicator_value=scorecard["total_score_points"],
+        indicator_quality_flag=flagged.map({True: "indicators_flagged", False: "ok"}),
+    )[[*indicator_columns, "indicator_value", "indicator_quality_flag"]]
+    migration_columns = ["region_code", "year", "region_frame", "flow_scope"]
+    migration_values = ["migration_measure", "migration_value", "migration_quality_flag"]
+    migration = [
+        table.assign(
+            migration_measure=measure,
+            migration_value=table[measure],
+            migration_quality_flag=table["quality_flag"],
+        )[[*migration_columns, *migration_values]]
+        for table, measure in (
+            (balances, "net_migration_per_1000"),
+            (attractiveness, "attractiveness_coefficient"),
+        )
+    ]
+    return associate(
+        pd.concat([indicators, total_points], ignore_index=True),
+        pd.concat(migration, ignore_index=True),
+        own_frames(region_frames),
+    )

@@ -1,8 +1,11 @@
-"""The quality flag of a whole origin-destination matrix, from the flags of its flows."""
+"""The system indices of every matrix of the marts, with the quality flag of each matrix from
+the flags of its flows."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from analysis.indices import system_indices
 
 # The check whose failures make a matrix disagree with the internal-migration file.
 BALANCE_CHECK = "interregional_vs_internal_balance"
@@ -36,3 +39,34 @@ def matrix_quality(flows: pd.DataFrame, year_issues: pd.DataFrame, migrants: flo
         "quality_flag": flag,
         "quality_note": "; ".join(notes) or None,
     }
+
+
+def indices_table(flows, balances, distances, frame_map, issues) -> pd.DataFrame:
+    """One row per (year, region_frame, 'interregional') of fct_migration_flows: the indices of
+    analysis/indices.py, P from the interregional balances' population (NULL unless every unit
+    has one), and the matrix's quality."""
+    balances = balances[balances["flow_scope"] == "interregional"]
+    units_by_frame = {
+        frame: sorted(group["frame_region_code"].unique())
+        for frame, group in frame_map.groupby("region_frame")
+    }
+    rows = []
+    for (year, frame), matrix in flows.groupby(["year", "region_frame"], sort=True):
+        units = units_by_frame[frame]
+        balance = balances[(balances["year"] == year) & (balances["region_frame"] == frame)]
+        population = balance.set_index("region_code")["population"].reindex(units)
+        measures = sorted(balance["population_measure"].dropna().unique())
+        complete = bool(population.notna().all())
+        indices = system_indices(
+            matrix,
+            units,
+            float(population.sum()) if complete else None,
+            distances[distances["region_frame"] == frame],
+        )
+        rows.append(
+            {"year": year, "region_frame": frame, "flow_scope": "interregional"}
+            | indices
+            | {"population_measure": "+".join(measures) if complete else None}
+            | matrix_quality(matrix, issues[issues["year"] == year], indices["migrants"])
+        )
+    return pd.DataFrame(rows)

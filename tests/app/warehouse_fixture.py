@@ -424,7 +424,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
             }
         ]
     )
-    return {
+    tables = {
         "dim_region": dim_region,
         "region_frame_map": frame_map[["region_frame", "region_code", "frame_region_code"]],
         "fct_migration_flows": fct_flows,
@@ -435,6 +435,9 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
         "data_quality_issues": issues,
         "build_info": build_info,
     }
+    from tests.app.drivers_fixture import drivers_marts  # the Drivers page's marts, from these
+
+    return tables | drivers_marts(tables)
 
 
 def write_warehouse(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
