@@ -28,7 +28,8 @@ select
     ln_pct_grp_per_capita_origin::double as ln_pct_grp_per_capita_origin,
     ln_pct_grp_per_capita_destination::double as ln_pct_grp_per_capita_destination,
     ln_pct_housing_commissioned_m2_per_capita_origin::double as ln_pct_housing_commissioned_m2_per_capita_origin,
-    ln_pct_housing_commissioned_m2_per_capita_destination::double as ln_pct_housing_commissioned_m2_per_capita_destination,
+    ln_pct_housing_commissioned_m2_per_capita_destination::double
+        as ln_pct_housing_commissioned_m2_per_capita_destination,
     ln_pct_per_capita_income_origin::double as ln_pct_per_capita_income_origin,
     ln_pct_per_capita_income_destination::double as ln_pct_per_capita_income_destination,
     ln_pct_unemployment_rate_origin::double as ln_pct_unemployment_rate_origin,
