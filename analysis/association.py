@@ -9,6 +9,7 @@ Spearman's rho and Pearson's r across the units (scipy.stats). Association, not 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pandas as pd
 from scipy import stats
@@ -43,18 +44,17 @@ def _finite(value) -> float | None:
 
 
 def _quality(pairs: pd.DataFrame) -> tuple[str, str | None]:
-    """Row flag from the input rows' flags, and a note counting them."""
-    migration_flags = pairs["migration_quality_flag"].fillna("ok")
-    indicator_flags = pairs["indicator_quality_flag"].fillna("ok")
+    """Row flag from the input rows' flags, and a note counting them (plain Python: this runs
+    for every row of the mart, and pandas' per-call overhead would dominate)."""
+    migration_flags = [f if isinstance(f, str) else "ok" for f in pairs["migration_quality_flag"]]
+    indicator_flags = [f if isinstance(f, str) else "ok" for f in pairs["indicator_quality_flag"]]
     notes = []
     for side, flags in (("migration", migration_flags), ("indicator", indicator_flags)):
-        flagged = flags[flags != "ok"]
-        if len(flagged):
-            counts = ", ".join(
-                f"{flag} {n}" for flag, n in flagged.value_counts().sort_index().items()
-            )
-            notes.append(f"{side} rows flagged: {len(flagged)} of {len(pairs)} ({counts})")
-    if migration_flags.isin(SEVERE_MIGRATION_FLAGS).any():
+        flagged = Counter(f for f in flags if f != "ok")
+        if flagged:
+            counts = ", ".join(f"{flag} {n}" for flag, n in sorted(flagged.items()))
+            notes.append(f"{side} rows flagged: {sum(flagged.values())} of {len(flags)} ({counts})")
+    if any(f in SEVERE_MIGRATION_FLAGS for f in migration_flags):
         flag = "source_disagreement"
     elif notes:
         flag = "flagged_inputs"
