@@ -1,8 +1,6 @@
 """Drivers: the gravity model's coefficients and their reading, indicator scatters, distance
 decay and the migration system indices (marts of dbt_project/models/marts/drivers)."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from streamlit_app import data, i18n, ui
@@ -18,19 +16,11 @@ DRIVERS_MARTS = (
 )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _drivers_table(build_key: str, path: str, mtime_ns: int, size: int, table: str):
-    # the drivers marts are read here, not through data.load_table's fixed list of app marts
-    return data.query(data.Build(Path(path), mtime_ns, size), f"select * from marts.{table}")
-
-
 def drivers_tables() -> dict:
-    b = ui.build()
+    """The drivers marts of this rerun's build (cached per build by ui.call), read by query:
+    they are not among the app's required marts, so an older build without them gets a notice."""
     try:
-        return {
-            name: _drivers_table(b.key, str(b.path), b.mtime_ns, b.size, name)
-            for name in DRIVERS_MARTS
-        }
+        return {name: ui.call("query", f"select * from marts.{name}") for name in DRIVERS_MARTS}
     except data.WarehouseError as exc:
         st.warning(ui.t("drivers_missing_marts", error=str(exc)))
         st.stop()
@@ -77,11 +67,7 @@ years = sorted(
 year = ui.choose("drivers", "year", ui.t("year"), years, container=c2)
 frame = scores.loc[scores["year"] == year, "region_frame"].iloc[0] if year is not None else None
 columns = st.columns(2)
-shown = [
-    code
-    for code in data.INDICATORS
-    if code in set(scores.loc[scores["year"] == year, "indicator_code"])
-]
+shown = sorted(set(scores.loc[scores["year"] == year, "indicator_code"]))
 for i, code in enumerate(shown):
     points = charts.scatter_data(scores, balances, code, year, frame, scope, names)
     rho = association.loc[
@@ -103,8 +89,9 @@ flows, distances = T["fct_migration_flows"], D["dim_region_distance"]
 flow_years = sorted({int(y) for y in flows["year"]}, reverse=True)
 c1, c2 = st.columns(2)
 flow_year = ui.choose("drivers", "flow_year", ui.t("year"), flow_years, container=c1)
+frames = sorted(set(distances["region_frame"]), reverse=True)  # kz20, kz17, kz16
 decay_frame = ui.choose(
-    "drivers", "frame", ui.t("region_frame"), list(data.REGION_FRAMES),
+    "drivers", "frame", ui.t("region_frame"), frames,
     format_func=lambda f: i18n.frame_label(f, lang), default="kz20", container=c2,
 )  # fmt: skip
 decay = charts.distance_decay_data(flows, distances, flow_year, decay_frame, names)
