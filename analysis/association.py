@@ -84,6 +84,9 @@ def associate(
         shifted = shifted[shifted["region_frame"] == (shifted["year"] - lag).map(own_frame)]
         pairs = shifted.merge(migration, on=["region_code", "year", "region_frame"], how="inner")
         keys = ["year", "indicator_code", "migration_measure", "flow_scope", "region_frame"]
+        # the marts are read in no particular order: fix it, so that sums (and so the last
+        # bits of every coefficient) are the same in every build
+        pairs = pairs.sort_values([*keys, "region_code"], kind="stable")
         for key, group in pairs.groupby(keys, sort=True):
             if len(group) < MIN_REGIONS:
                 continue

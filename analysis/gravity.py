@@ -131,6 +131,7 @@ def estimate(sample: pd.DataFrame, model: GravityModel) -> pd.DataFrame:
     import statsmodels.api as sm
 
     rows = sample[(sample["model_id"] == model.model_id) & sample["included"]]
+    rows = rows.sort_values(KEYS, kind="stable")  # same order, same last bits, in every build
     if rows.empty:
         raise GravitySpecError(
             f"gravity model {model.model_id}: no pair is included, nothing to estimate"

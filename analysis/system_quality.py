@@ -51,6 +51,7 @@ def indices_table(flows, balances, distances, frame_map, issues) -> pd.DataFrame
         for frame, group in frame_map.groupby("region_frame")
     }
     rows = []
+    # full_matrix puts every matrix in unit order, so sums do not depend on the read order
     for (year, frame), matrix in flows.groupby(["year", "region_frame"], sort=True):
         units = units_by_frame[frame]
         balance = balances[(balances["year"] == year) & (balances["region_frame"] == frame)]
