@@ -47,6 +47,7 @@ SEED = 20240607
 MEMORY_LIMIT = "3GB"  # DuckDB, for the bench's own connections (bulk ingest, floor)
 SNAPSHOT_DIRS = (
     "core",
+    "analysis",
     "ingest",
     "pipeline",
     "dbt_project",

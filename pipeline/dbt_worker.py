@@ -34,11 +34,36 @@ def main() -> int:
         print(f"dbt_worker: bad command line {line!r}: {exc}", file=sys.stderr)
         return 2
     os.chdir(cwd)
+    warming = _warm_statistics_imports()
     # What the console script sees: argv[0] is the script (dbt reads argv[1:] for the invocation
     # command), and click's program name for usage messages is "dbt", not "python -m ...".
     script = Path(sys.executable).with_name("dbt")
     sys.argv = [str(script) if script.exists() else "dbt", *args]
-    return cli(prog_name="dbt")  # standalone mode: exits through SystemExit like the script
+    try:
+        return cli(prog_name="dbt")  # standalone mode: exits through SystemExit like the script
+    finally:
+        warming.join(timeout=30)  # never leave an import half-done at interpreter shutdown
+
+
+def _warm_statistics_imports():
+    """Import the statistics libraries of the drivers marts' dbt Python models in a daemon
+    thread while dbt parses and runs the SQL models (~2 s off the dbt stage); a failure is left
+    for the model that needs the library to report."""
+    import importlib
+    import threading
+
+    from analysis import WARM_IMPORTS
+
+    def warm() -> None:
+        for name in WARM_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                return
+
+    thread = threading.Thread(target=warm, name="warm-statistics-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 if __name__ == "__main__":

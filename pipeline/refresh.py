@@ -38,7 +38,7 @@ from pipeline.build import DbtProcess, StageError, prepare_build_db
 
 # Code whose change must rebuild the warehouse even when the inputs did not change.
 CODE_DIRS = ("ingest", "dbt_project/models", "dbt_project/seeds", "dbt_project/macros",
-             "dbt_project/tests", "expectations", "pipeline", "core")  # fmt: skip
+             "dbt_project/tests", "expectations", "pipeline", "core", "analysis")  # fmt: skip
 CODE_FILES = ("dbt_project/dbt_project.yml",)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json"}
 # Where the last dbt build whose unit tests ran and passed records the code they passed on.

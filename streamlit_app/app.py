@@ -31,6 +31,7 @@ pages = [
     st.Page("views/figures.py", title=ui.t("page_figures"), url_path="figures"),
     st.Page("views/region.py", title=ui.t("page_region"), url_path="region"),
     st.Page("views/flows.py", title=ui.t("page_flows"), url_path="flows"),
+    st.Page("views/drivers.py", title=ui.t("page_drivers"), url_path="drivers"),
     st.Page("views/quality.py", title=ui.t("page_quality"), url_path="quality"),
 ]
 page = st.navigation(pages)

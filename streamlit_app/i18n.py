@@ -464,6 +464,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+from streamlit_app.i18n_drivers import DRIVERS_LABELS  # noqa: E402 (the Drivers page's labels)
+
+LABELS.update(DRIVERS_LABELS)
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt) -> str:
     entry = LABELS.get(key)
     text = key if entry is None else entry.get(lang) or entry.get(DEFAULT_LANGUAGE) or key

@@ -18,6 +18,7 @@ PAGES = {
     "figures": "views/figures.py",
     "region": "views/region.py",
     "flows": "views/flows.py",
+    "drivers": "views/drivers.py",
     "quality": "views/quality.py",
 }
 

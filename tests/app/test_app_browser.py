@@ -36,9 +36,10 @@ PAGES = {  # url path ("" = the default page) -> title
     "figures": "Paper figures",
     "region": "Region profile",
     "flows": "Flows",
+    "drivers": "Drivers",
     "quality": "Data quality & coverage",
 }
-MIN_CHARTS = {"": 1, "figures": 3, "region": 2, "flows": 3, "quality": 1}
+MIN_CHARTS = {"": 1, "figures": 3, "region": 2, "flows": 3, "drivers": 6, "quality": 1}
 
 pytestmark = pytest.mark.browser
 

@@ -440,7 +440,9 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
         "build_info": build_info,
     }
     tables["dim_source"] = dim_source(tables, max(years))
-    return tables
+    from tests.app.drivers_fixture import drivers_marts  # the Drivers page's marts, from these
+
+    return tables | drivers_marts(tables)
 
 
 SOURCE_REGISTRY = REPO_ROOT / "ingest" / "source_registry.yml"

@@ -26,7 +26,15 @@ from core.paths import REPO_ROOT, WarehousePaths
 from pipeline import refresh as refresh_mod
 from pipeline.build import DbtProcess, StageError, run_dbt
 
-CODE_PARTS = ("core", "ingest", "pipeline", "dbt_project", "expectations", "data/sample")
+CODE_PARTS = (
+    "core",
+    "analysis",
+    "ingest",
+    "pipeline",
+    "dbt_project",
+    "expectations",
+    "data/sample",
+)
 FULL_PARSE = "Unable to do partial parsing"
 
 
