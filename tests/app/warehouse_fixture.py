@@ -28,6 +28,7 @@ import duckdb
 import pandas as pd
 
 from core.build_record import parquet_dir, parquet_path
+from tests.app.drivers_fixture import drivers_marts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
@@ -440,9 +441,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
         "build_info": build_info,
     }
     tables["dim_source"] = dim_source(tables, max(years))
-    from tests.app.drivers_fixture import drivers_marts  # the Drivers page's marts, from these
-
-    return tables | drivers_marts(tables)
+    return tables | drivers_marts(tables)  # the Drivers page's marts, computed from these
 
 
 SOURCE_REGISTRY = REPO_ROOT / "ingest" / "source_registry.yml"
