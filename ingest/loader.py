@@ -1,6 +1,6 @@
 """Land registered files in the raw store: one transaction per file, every attempt in the manifest.
 
-Idempotency rules (DESIGN.md §5.4):
+Idempotency rules (docs/design-notes.md §5.4):
 - a file whose (path, SHA-256) is already loaded is skipped and nothing is written;
 - a byte-identical file under another name is recorded once as a duplicate, never loaded twice;
 - a changed file at a known path replaces exactly that path's rows (the old version is marked
