@@ -23,6 +23,12 @@ MARTS = {
     "marts.fct_region_scorecard",
     "marts.data_quality_issues",
     "marts.dim_source",
+    "marts.dim_region_distance",
+    "marts.fct_migration_system_indices",
+    "marts.fct_indicator_migration_association",
+    "marts.fct_gravity_sample",
+    "marts.fct_gravity_estimates",
+    "marts.paper_claims",
 }
 RAW_AND_STAGING = {
     "raw.observations",
