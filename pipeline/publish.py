@@ -34,7 +34,8 @@ from pipeline.sidecars import integrity, make_read_only, write_sidecars
 
 SERVED_SCHEMAS = ("marts", "raw", "reference", "intermediate")
 DOCS_PAGE_NAME = "docs.html"  # `dbt docs generate --static`, one self-contained page per build
-# ingest/raw_store/od_cells.py: the raw OD cells as published, and the union of the per-file cells tables
+# the raw OD cells as published, and the union of the per-file cells tables
+# (ingest/raw_store/od_cells.py)
 RAW_VIEWS = (("raw", "od_flows"), ("raw", "od_flow_cells"))
 
 

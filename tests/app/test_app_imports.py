@@ -1,6 +1,6 @@
-"""The app never imports dbt or Great Expectations (docs/design-notes.md §3: GX costs ~2 s and 200 MB; dbt
-holds the build file read-write). Checked in a fresh interpreter that imports every app module
-and runs every page with AppTest on the fixture warehouse."""
+"""The app never imports dbt or Great Expectations (docs/design-notes.md §3: GX costs ~2 s and
+200 MB; dbt holds the build file read-write). Checked in a fresh interpreter that imports every
+app module and runs every page with AppTest on the fixture warehouse."""
 
 from __future__ import annotations
 
