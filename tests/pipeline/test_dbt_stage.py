@@ -1,7 +1,7 @@
 """The dbt stage's fixed cost: dbt's partial parse is reused across warehouse directories,
-dbt's unit tests run only when they have not yet passed on the code (pipeline/refresh.py
-dbt_test_plan; pipeline/build.py run_dbt), and dbt's process is started ahead of time
-(pipeline/dbt_worker.py, pipeline/build.py DbtProcess).
+dbt's unit tests run only when they have not yet passed on the code (pipeline/dbt_test_plan.py;
+pipeline/build.py run_dbt), and dbt's process is started ahead of time (pipeline/dbt_worker.py,
+pipeline/build.py DbtProcess).
 
 The end-to-end test refreshes from a private copy of the code (as bench/runner.py does): its
 dbt_project/target/ (partial parse, unit-test stamp) then belongs to the test alone, and the
@@ -23,7 +23,7 @@ import duckdb
 import pytest
 
 from core.paths import REPO_ROOT, WarehousePaths
-from pipeline import refresh as refresh_mod
+from pipeline import dbt_test_plan
 from pipeline.build import DbtProcess, StageError, run_dbt
 
 CODE_PARTS = (
@@ -44,41 +44,41 @@ FULL_PARSE = "Unable to do partial parsing"
 @pytest.fixture
 def stamp(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "target" / "kzm_unit_tests_passed.json"
-    monkeypatch.setattr(refresh_mod, "UNIT_TESTS_STAMP", path)
+    monkeypatch.setattr(dbt_test_plan, "UNIT_TESTS_STAMP", path)
     monkeypatch.delenv("KZM_SKIP_DBT_TESTS", raising=False)
     return path
 
 
 def test_unit_tests_run_until_they_passed_on_the_code(stamp):
-    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
-    refresh_mod.record_unit_tests_passed(refresh_mod.unit_test_fingerprint("code-a"), "T1")
-    assert refresh_mod.dbt_test_plan("code-a", force=False) == (
+    assert dbt_test_plan.dbt_test_plan("code-a", force=False) == ([], "run")
+    dbt_test_plan.record_unit_tests_passed(dbt_test_plan.unit_test_fingerprint("code-a"), "T1")
+    assert dbt_test_plan.dbt_test_plan("code-a", force=False) == (
         ["--exclude", "resource_type:unit_test"],
         "skipped: passed on this code at T1",
     )
-    assert refresh_mod.dbt_test_plan("code-b", force=False) == ([], "run")  # the code changed
-    assert refresh_mod.dbt_test_plan("code-a", force=True) == ([], "run")  # FORCE=1
+    assert dbt_test_plan.dbt_test_plan("code-b", force=False) == ([], "run")  # the code changed
+    assert dbt_test_plan.dbt_test_plan("code-a", force=True) == ([], "run")  # FORCE=1
     assert not list(stamp.parent.glob(".*.tmp"))  # written through a temporary file
 
 
 def test_unit_tests_rerun_when_dbt_or_duckdb_changed(stamp):
-    fingerprint = refresh_mod.unit_test_fingerprint("code-a")
+    fingerprint = dbt_test_plan.unit_test_fingerprint("code-a")
     assert set(fingerprint) == {"code_hash", "dbt_core_version", "dbt_duckdb_version",
                                 "duckdb_version"}  # fmt: skip
-    refresh_mod.record_unit_tests_passed({**fingerprint, "dbt_core_version": "1.0.0"}, "T1")
-    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
+    dbt_test_plan.record_unit_tests_passed({**fingerprint, "dbt_core_version": "1.0.0"}, "T1")
+    assert dbt_test_plan.dbt_test_plan("code-a", force=False) == ([], "run")
 
 
 @pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '{"fingerprint": null}'])
 def test_a_damaged_stamp_runs_the_unit_tests(stamp, content):
     stamp.parent.mkdir(parents=True)
     stamp.write_text(content)
-    assert refresh_mod.dbt_test_plan("code-a", force=False) == ([], "run")
+    assert dbt_test_plan.dbt_test_plan("code-a", force=False) == ([], "run")
 
 
 def test_skip_dbt_tests_skips_data_and_unit_tests(stamp, monkeypatch):
     monkeypatch.setenv("KZM_SKIP_DBT_TESTS", "1")
-    assert refresh_mod.dbt_test_plan("code-a", force=True) == (
+    assert dbt_test_plan.dbt_test_plan("code-a", force=True) == (
         ["--exclude", "resource_type:test", "resource_type:unit_test"],
         "skipped: KZM_SKIP_DBT_TESTS=1",
     )
