@@ -64,7 +64,7 @@ def read_required_columns(path: Path = EXPOSURES_FILE) -> dict[str, tuple[str, .
 REQUIRED_COLUMNS = read_required_columns()
 # marts the app reads when the build has them, and does without otherwise (the exposure may
 # list them in depends_on; they are not part of required_columns)
-OPTIONAL_MARTS = ("dim_source",)
+OPTIONAL_MARTS = ("dim_source", "paper_claims")
 MART_TABLES = tuple(REQUIRED_COLUMNS)
 
 # The order of the flow scopes is the app's own (narrowest first); the other vocabularies (region
@@ -101,7 +101,7 @@ def contract_problems(columns: dict[str, list[str]]) -> list[str]:
 
 def load_table(build: Build, table: str) -> pd.DataFrame:
     """A whole mart table (the marts are small: regions x years x scopes x frames)."""
-    if table not in MART_TABLES:
+    if table not in MART_TABLES + OPTIONAL_MARTS:
         raise ValueError(f"not a mart the app reads: {table}")
     df = query(build, f"select * from marts.{table}")
     for col in (

@@ -6,10 +6,47 @@ from streamlit_app import i18n, ui
 from streamlit_app.charts import common
 from streamlit_app.charts import figures as charts
 from streamlit_app.data import split_source_ids
+from streamlit_app.i18n_paper import VERDICT_COLOURS
 
 lang = ui.lang()
 vocab = ui.vocabulary()
 st.title(ui.t("page_figures"))
+
+
+def claims_panel() -> None:
+    """The page opens with the paper's statements and their verdicts (marts.paper_claims)."""
+    st.header(ui.t("claims_title"))
+    claims = ui.optional_table("paper_claims")
+    if claims is None:
+        st.info(ui.t("claims_missing"))
+        return
+    st.caption(ui.t("claims_intro"))
+    text_column = "claim_en" if lang == "en" else "claim_ru"  # no Kazakh text in the paper
+    for claim in claims.sort_values("claim_id").itertuples():
+        badge, statement, values = st.columns([2, 6, 3])
+        with badge:
+            st.badge(ui.t(f"verdict_{claim.verdict}"), color=VERDICT_COLOURS[claim.verdict])
+        statement.markdown(f"**{claim.claim_id}** {getattr(claim, text_column)}")
+        values.markdown(
+            f"{ui.t('claims_paper')}: **{claim.paper_value}** · "
+            f"{ui.t('claims_warehouse')}: **{claim.warehouse_value}** {claim.unit}"
+        )
+        with st.expander(f"{ui.t('claims_evidence')}: {claim.claim_id}"):
+            st.write(claim.evidence)
+            st.caption(
+                ui.t(
+                    "claims_used",
+                    years=claim.years,
+                    scope=claim.flow_scope,
+                    frame=claim.region_frame,
+                    flag=claim.quality_flag,
+                )
+            )
+    ui.show_table(claims, "paper_claims", hide=("claim_ru", "computation"))
+    st.divider()
+
+
+claims_panel()
 
 T = ui.tables(
     "dim_region",
