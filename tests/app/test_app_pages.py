@@ -152,7 +152,7 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
             "flow_scope = ? and region_frame = ? and net_migration is not null order by all",
             [scope, frame],
         )
-        table = at.dataframe[0].value
+        table = at.dataframe[1].value
         assert (
             table[["region_code", "year", "net_migration"]]
             .astype({"year": int, "net_migration": int})
@@ -188,7 +188,7 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
             "order by all",
             [scope, frame],
         )
-        table = at.dataframe[1].value
+        table = at.dataframe[2].value
         assert list(table["region_code"]) == list(expected["region_code"])
         assert all(
             _close(a, b)
@@ -217,7 +217,7 @@ def test_figure3_matrix_for_every_year(any_warehouse):
             "and s.score_class is not null order by s.region_code, s.indicator_code",
             [int(year)],
         )
-        matrix = at.dataframe[2].value.sort_values(["region_code", "indicator_code"])
+        matrix = at.dataframe[3].value.sort_values(["region_code", "indicator_code"])
         got = matrix[["region_code", "indicator_code", "score_class", "score_points",
                       "total_score_points"]].values.tolist()  # fmt: skip
         assert got == expected.values.tolist()
