@@ -100,8 +100,9 @@ select
         check_note,
         case
             when is_single_source_unverified
-                then 'single_source_unverified: only the origin-destination matrix covers this year;'
-                || ' no internal-migration figure to check it against'
+                then
+                    'single_source_unverified: only the origin-destination matrix covers this year;'
+                    || ' no internal-migration figure to check it against'
         end,
         case when population is null then 'population not derivable for this unit and frame: no rates' end,
         case
