@@ -25,6 +25,15 @@ unit_parts as (
 
 ),
 
+-- the best rank among the sources this build loaded: a source ranked below it that alone
+-- publishes a figure is 'low precedence only'; a source ranked below one that is not loaded
+-- at all (e.g. the BNS download before `make download`) is the first-ranked source present
+best_loaded as (
+
+    select min(precedence) as precedence from candidates
+
+),
+
 -- the figure of the source ranked first, every other source compared with it
 chosen as (
 
@@ -40,10 +49,12 @@ published_units as (
         chosen.native_frame,
         chosen.net_migration,
         chosen.source_id,
-        chosen.precedence > 1 and chosen.other_sources = 0 as is_low_precedence_only,
+        chosen.precedence > best_loaded.precedence and chosen.other_sources = 0
+            as is_low_precedence_only,
         chosen.sources_disagreeing > 0 as is_disputed,
         chosen.observation_id
     from chosen
+    cross join best_loaded
 
 ),
 

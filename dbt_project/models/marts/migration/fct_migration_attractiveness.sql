@@ -40,5 +40,7 @@ select
         partition by year, flow_scope, region_frame
         order by attractiveness_coefficient desc nulls last
     )::integer as rank_in_year,
+    -- coarser frames rank only the units a scope covers (e.g. 14 of 17 in kz17): say how many
+    count(*) over (partition by year, flow_scope, region_frame)::integer as ranked_units,
     quality_flag::varchar as quality_flag
 from coefficients

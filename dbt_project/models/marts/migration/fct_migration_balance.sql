@@ -22,6 +22,14 @@ check_flags as (
 
 ),
 
+-- years an internal-migration figure exists for: the only second source an interregional
+-- (origin-destination) year can be compared with (int_quality__migration_checks)
+internal_years as (
+
+    select distinct year from {{ ref('int_migration__internal_balance') }}
+
+),
+
 with_population as (
 
     select
@@ -30,8 +38,11 @@ with_population as (
         population.population_measure,
         population.quality_flag as population_quality_flag,
         population.lineage_observation_ids as population_lineage_observation_ids,
-        check_flags.check_note
+        check_flags.check_note,
+        balances.flow_scope = 'interregional' and internal_years.year is null as is_single_source_unverified
     from balances
+    left join internal_years
+        on balances.year = internal_years.year
     left join population
         on
             balances.region_frame = population.region_frame
@@ -77,6 +88,8 @@ select
     source_id::varchar as source_id,
     case
         when check_note is not null then 'source_disagreement'
+        when base_flag = 'reframed_by_publisher' then base_flag
+        when is_single_source_unverified then 'single_source_unverified'
         when base_flag <> 'ok' then base_flag
         when population_quality_flag = 'sources_disagree' then 'population_source_disagreement'
         else 'ok'
@@ -85,6 +98,12 @@ select
         '; ',
         case when base_flag <> 'ok' then base_flag || ': ' || base_note end,
         check_note,
+        case
+            when is_single_source_unverified
+                then
+                    'single_source_unverified: only the origin-destination matrix covers this year;'
+                    || ' no internal-migration figure to check it against'
+        end,
         case when population is null then 'population not derivable for this unit and frame: no rates' end,
         case
             when population_quality_flag not in ('ok', 'sum_of_parts')
