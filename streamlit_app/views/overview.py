@@ -55,8 +55,20 @@ if spec.scoped:
     years = in_scope.loc[in_scope["region_frame"] == frame, "year"]
 else:
     years = slices["year"]
+# the default year is the latest one a second source confirms: a year whose rows are flagged
+# single_source_unverified (e.g. an origin-destination year nothing checks) stays selectable
+shown = table[table["year"].isin(years)]
+if spec.scoped:
+    shown = shown[(shown["flow_scope"] == scope) & (shown["region_frame"] == frame)]
+unverified = (
+    set(shown.loc[shown["quality_flag"] == "single_source_unverified", "year"])
+    if "quality_flag" in shown
+    else set()
+)
+year_options = sorted({int(y) for y in years}, reverse=True)
 year = ui.choose(
-    "overview", "year", ui.t("year"), sorted({int(y) for y in years}, reverse=True),
+    "overview", "year", ui.t("year"), year_options,
+    default=next((y for y in year_options if y not in unverified), None),
     container=cols[3],
 )  # fmt: skip
 

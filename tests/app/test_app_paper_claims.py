@@ -6,7 +6,7 @@ import pytest
 
 from streamlit_app import i18n
 from streamlit_app.i18n_paper import VERDICT_COLOURS
-from tests.app.conftest import assert_clean, open_page, sql
+from tests.app.conftest import assert_clean, open_page, sql, widget
 
 
 def test_claims_panel_comes_first_with_every_verdict(any_warehouse):
@@ -31,3 +31,26 @@ def test_claims_panel_in_other_languages(warehouse, lang):
     assert_clean(at)
     assert at.header[0].value == i18n.t("claims_title", lang)
     assert "В 2022 году только Алматинская область" in " ".join(m.value for m in at.markdown)
+
+
+def test_overview_defaults_to_the_latest_year_a_second_source_confirms(
+    published_sample, monkeypatch
+):
+    """On the real sample, the interregional 2025 rows are single_source_unverified: the
+    overview opens on the latest interregional kz20 year that is not."""
+    monkeypatch.setenv("KZM_WAREHOUSE_DIR", str(published_sample))
+    expected = sql(
+        published_sample,
+        "select max(year) from marts.fct_migration_balance where flow_scope = 'interregional' "
+        "and region_frame = 'kz20' and quality_flag <> 'single_source_unverified'",
+    ).iloc[0, 0]
+    unverified = sql(
+        published_sample,
+        "select max(year) from marts.fct_migration_balance where flow_scope = 'interregional' "
+        "and region_frame = 'kz20' and quality_flag = 'single_source_unverified'",
+    ).iloc[0, 0]
+    assert unverified > expected  # the case the default has to skip
+    at = open_page("overview")
+    assert_clean(at)
+    assert widget(at, "selectbox", "overview", "year").value == expected
+    assert str(unverified) in widget(at, "selectbox", "overview", "year").options  # selectable
