@@ -149,6 +149,14 @@ def integrity(build_dir: Path, quick: bool = False) -> tuple[bool | None, str]:
         return None, f"build {build_dir.name} has no record: its checksum cannot be verified"
     if not db.is_file():
         return False, f"build {build_dir.name}: {db} is missing"
+    # a write not yet checkpointed lives in the WAL beside the file (the file's own bytes still
+    # match): the next process to open the build replays it, so the build is altered all the same
+    wal = db.with_name(db.name + ".wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        return False, (
+            f"build {build_dir.name} was ALTERED after it was published: {wal} holds writes not "
+            "yet in the file (a client opened it read-write?)"
+        )
     stat_now = db.stat()
     recorded = (record.extra.get("file_size"), record.extra.get("file_mtime_ns"))
     if quick and recorded == (stat_now.st_size, stat_now.st_mtime_ns):

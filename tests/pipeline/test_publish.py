@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -149,6 +151,31 @@ def test_status_and_rollback_detect_an_altered_build(paths, capsys):
     with pytest.raises(publish.RollbackRefused, match="refusing to serve b1 again: .*ALTERED"):
         publish.rollback(paths)
     assert publish.current_build(paths).build_id == "b2"
+
+
+def test_a_write_left_in_the_wal_counts_as_altered(paths, capsys):
+    """A client killed while it held the served build read-write leaves its write in the WAL:
+    the file's bytes still match the record, but the next reader replays the write."""
+    for i in (1, 2):
+        make_build(paths, i)
+        publish.publish(paths, f"b{i}", {"build_id": f"b{i}"})
+    old = paths.builds_dir / "b1" / "warehouse.duckdb"
+    client = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "c.execute('create table marts.careless as select 1'); print('ok', flush=True); "
+         "time.sleep(60)", str(old)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert client.stdout.readline().strip() == "ok"
+        client.kill()  # no checkpoint: the write stays in the WAL
+        client.wait(timeout=30)
+        assert old.with_name(old.name + ".wal").stat().st_size > 0
+        with pytest.raises(publish.RollbackRefused, match="ALTERED.*not yet in the file"):
+            publish.rollback(paths)
+        assert publish.current_build(paths).build_id == "b2"
+    finally:
+        client.kill()
 
 
 def test_rollback_takes_the_refresh_lock(paths):
