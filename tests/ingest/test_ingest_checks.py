@@ -3,33 +3,13 @@ at ingest naming file, row, column, cause and cure, and the landed rows stay as 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from ingest.cli import land
 
 OD = "Diar299__kz-migration/Internal_migration.csv"
 INCOME = "open-data-kazakhstan__average-per-capita-nominal-cash-income/output.csv"
 KANAT_2023 = "kanatislambekov__internal-migration-flow-kz/internal_migration_2023.csv"
-
-
-@pytest.fixture()
-def raw_dir(tmp_path, public_copies) -> Path:
-    target = tmp_path / "raw"
-    shutil.copytree(public_copies, target)
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)  # the shared copies are read-only
-    return target
-
-
-@pytest.fixture()
-def landed(tmp_path, raw_dir) -> Path:
-    """A raw store holding every public copy, as a first refresh leaves it."""
-    raw_db = tmp_path / "wh" / "raw_store.duckdb"
-    assert land(raw_dir, raw_db, allow_missing="") == 0
-    return raw_db
 
 
 def file_rows(raw_db: Path, source_file: str) -> list[tuple]:

@@ -5,7 +5,6 @@ or exception, the message, and that the landed rows are as they were."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,22 +18,6 @@ from tests.ingest.raw_damage import damage_used_block
 BALANCE = "armanbostybayev-maker__kaz-Data/migration_balance.json"
 CAMOMILE = "Camomile2552__data-challenge-predictive-model/migration.xlsx"
 INCOME = "open-data-kazakhstan__average-per-capita-nominal-cash-income/output.csv"
-
-
-@pytest.fixture()
-def raw_dir(tmp_path, public_copies) -> Path:
-    target = tmp_path / "raw"
-    shutil.copytree(public_copies, target)
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)  # the shared copies are read-only
-    return target
-
-
-@pytest.fixture()
-def landed(tmp_path, raw_dir) -> Path:
-    raw_db = tmp_path / "wh" / "raw_store.duckdb"
-    assert land(raw_dir, raw_db, allow_missing="") == 0
-    return raw_db
 
 
 def query(raw_db: Path, sql: str, params=None) -> list[tuple]:
