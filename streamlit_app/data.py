@@ -64,7 +64,7 @@ def read_required_columns(path: Path = EXPOSURES_FILE) -> dict[str, tuple[str, .
 REQUIRED_COLUMNS = read_required_columns()
 # marts the app reads when the build has them, and does without otherwise (the exposure may
 # list them in depends_on; they are not part of required_columns)
-OPTIONAL_MARTS = ("dim_source", "paper_claims")
+OPTIONAL_MARTS = ("dim_source", "paper_claims", "fct_migration_paper_view")
 MART_TABLES = tuple(REQUIRED_COLUMNS)
 
 # The order of the flow scopes is the app's own (narrowest first); the other vocabularies (region

@@ -29,6 +29,7 @@ MARTS = {
     "marts.fct_gravity_sample",
     "marts.fct_gravity_estimates",
     "marts.paper_claims",
+    "marts.fct_migration_paper_view",
 }
 RAW_AND_STAGING = {
     "raw.observations",

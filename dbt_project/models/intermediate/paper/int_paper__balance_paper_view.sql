@@ -21,7 +21,9 @@ balances_with_coefficient as (
         balance.departures,
         balance.net_migration,
         balance.net_migration_per_1000,
+        balance.source_id,
         balance.quality_flag,
+        balance.quality_note,
         attractiveness.attractiveness_coefficient
     from {{ ref('fct_migration_balance') }} as balance
     left join {{ ref('fct_migration_attractiveness') }} as attractiveness
