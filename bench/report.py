@@ -12,6 +12,7 @@ from bench.sizes import size_label
 TARGET_X_FLOOR = 3.0  # the whole refresh at 10^8 rows, against the floor query
 TARGET_X_FLOOR_ROWS = 100_000_000
 TARGET_PEAK_MIB = 4096.0
+RENDER_TARGET_S = 1.5  # first render of a page after the imports, seconds
 NOOP_TARGET_S = 1.5  # "about a second"
 
 
@@ -99,12 +100,17 @@ def markdown(runs: list[dict], machine: dict, started: datetime, sizes: list[int
         out.append(f"**Gap:** {by_name['app_pages']['status']}.")
     else:
         out += [
-            "| page | render s | process wall s | peak MiB | status |",
-            "|---|---:|---:|---:|---|",
+            f"Render: the page's first run after the Python imports (Streamlit and the app's "
+            f"modules, timed apart), on the published sample build; target < {RENDER_TARGET_S} s.",
+            "",
+            "| page | render s | target | process wall s | peak MiB | status |",
+            "|---|---:|---|---:|---:|---|",
         ]
         for r in pages:
+            render = r.get("render_s")
+            verdict = "—" if render is None else "met" if render < RENDER_TARGET_S else "missed"
             out.append(
-                f"| {r['name'].split(':', 1)[1]} | {_fmt(r.get('render_s'))} | "
+                f"| {r['name'].split(':', 1)[1]} | {_fmt(render)} | {verdict} | "
                 f"{_fmt(r['wall_s'])} | {_fmt(r['peak_rss_mib'], 0)} | {r['status']} |"
             )
     synthetic = [r for r in runs if r["name"].startswith("synthetic_")]

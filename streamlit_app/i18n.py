@@ -465,10 +465,11 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 from streamlit_app.i18n_drivers import DRIVERS_LABELS  # noqa: E402 (the Drivers page's labels)
-from streamlit_app.i18n_paper import PAPER_LABELS  # noqa: E402 (the paper-claims panel's labels)
+from streamlit_app.i18n_paper import FIGURE_LABELS, PAPER_LABELS  # noqa: E402 (Paper figures page)
 
 LABELS.update(DRIVERS_LABELS)
 LABELS.update(PAPER_LABELS)
+LABELS.update(FIGURE_LABELS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt) -> str:

@@ -53,3 +53,99 @@ VERDICT_COLOURS = {
     "contradicted": "red",
     "not_checkable": "gray",
 }
+
+# Labels of Figures 1-3 on the Paper figures page: the paper view, gaps, flagged values and the
+# indicators scored per year (merged into i18n.LABELS with PAPER_LABELS).
+FIGURE_LABELS: dict[str, dict[str, str]] = {
+    "figure_view": {"en": "View", "ru": "Вид", "kk": "Көрініс"},
+    "view_paper_view": {
+        "en": "paper view (internal where published, else interregional)",
+        "ru": "как в статье (внутренняя, где опубликована, иначе межрегиональная)",
+        "kk": "мақаладағыдай (жарияланған жерде ішкі, әйтпесе өңіраралық)",
+    },
+    "own_frame": {
+        "en": "each year in its own frame",
+        "ru": "каждый год в своих границах",
+        "kk": "әр жыл өз шекарасында",
+    },
+    "paper_view_caption": {
+        "en": "Paper view: for each year the scope closest to the paper's overall internal "
+        "migration (marts.fct_migration_paper_view): {years}. Solid bars are internal "
+        "migration, dotted bars interregional; each year in its own region frame.",
+        "ru": "Вид как в статье: для каждого года охват, ближайший к общей внутренней миграции "
+        "статьи (marts.fct_migration_paper_view): {years}. Сплошные столбцы — внутренняя "
+        "миграция, точечные — межрегиональная; каждый год в своих границах.",
+        "kk": "Мақаладағыдай көрініс: әр жыл үшін мақаланың жалпы ішкі көші-қонына ең жақын "
+        "қамту (marts.fct_migration_paper_view): {years}. Тұтас бағандар — ішкі көші-қон, "
+        "нүктелі бағандар — өңіраралық; әр жыл өз шекарасында.",
+    },
+    "short_scope_internal": {"en": "internal", "ru": "внутренняя", "kk": "ішкі"},
+    "short_scope_interregional": {
+        "en": "interregional",
+        "ru": "межрегиональная",
+        "kk": "өңіраралық",
+    },
+    "short_scope_total": {"en": "total", "ru": "все потоки", "kk": "барлығы"},
+    "gap_no_data": {
+        "en": "{years}: no data",
+        "ru": "{years}: нет данных",
+        "kk": "{years}: дерек жоқ",
+    },
+    "gaps_caption": {
+        "en": "No data for {years}: the slot is left empty, never interpolated.",
+        "ru": "Нет данных за {years}: место оставлено пустым, без интерполяции.",
+        "kk": "{years} үшін дерек жоқ: орын бос қалдырылды, интерполяция жасалмайды.",
+    },
+    "flagged_legend": {
+        "en": "faded: value with a quality flag",
+        "ru": "бледные: значение с флагом качества",
+        "kk": "бозғылт: сапа белгісі бар мән",
+    },
+    "flagged_values": {
+        "en": "{n} values carry a quality flag (faded in the figure):",
+        "ru": "{n} значений имеют флаг качества (бледные на рисунке):",
+        "kk": "{n} мәннің сапа белгісі бар (суретте бозғылт):",
+    },
+    "flagged_none": {
+        "en": "No value of this figure carries a quality flag.",
+        "ru": "Ни одно значение рисунка не имеет флага качества.",
+        "kk": "Суреттің бірде-бір мәнінде сапа белгісі жоқ.",
+    },
+    "fig3_coverage": {
+        "en": "Indicators scored in each year (regions scored; the chosen years are framed)",
+        "ru": "Индикаторы, оцененные в каждом году (число регионов; выбранные годы в рамке)",
+        "kk": "Әр жылы бағаланған индикаторлар (өңірлер саны; таңдалған жылдар жақтауда)",
+    },
+    "fig3_compare": {"en": "Compare with", "ru": "Сравнить с", "kk": "Салыстыру"},
+    "fig3_compare_none": {"en": "—", "ru": "—", "kk": "—"},
+    "fig3_sets_differ": {
+        "en": "{year_a} and {year_b} score different indicators, so their totals are not "
+        "comparable: only in {year_a}: {only_a}; only in {year_b}: {only_b}.",
+        "ru": "В {year_a} и {year_b} оценены разные индикаторы, их суммы баллов несопоставимы: "
+        "только в {year_a}: {only_a}; только в {year_b}: {only_b}.",
+        "kk": "{year_a} және {year_b} жылдары әртүрлі индикаторлар бағаланған, балдар "
+        "қосындысын салыстыруға болмайды: тек {year_a}: {only_a}; тек {year_b}: {only_b}.",
+    },
+    "fig3_sets_same": {
+        "en": "{year_a} and {year_b} score the same {n} indicators.",
+        "ru": "В {year_a} и {year_b} оценены одни и те же {n} индикаторов.",
+        "kk": "{year_a} және {year_b} жылдары бірдей {n} индикатор бағаланған.",
+    },
+    "fig3_year_differs": {
+        "en": "{year} scores {n} of the {total} indicators scored in some year; totals of "
+        "years with other indicators are not comparable with it (see the coverage below).",
+        "ru": "В {year} оценено {n} из {total} индикаторов, оцениваемых в какие-либо годы; "
+        "суммы баллов лет с другими индикаторами с ним несопоставимы (см. покрытие ниже).",
+        "kk": "{year} жылы кез келген жылы бағаланатын {total} индикатордың {n} бағаланған; "
+        "басқа индикаторлары бар жылдардың қосындысы онымен салыстырылмайды (төмендегі "
+        "қамтуды қараңыз).",
+    },
+    "quality_note": {"en": "Quality note", "ru": "Примечание о качестве", "kk": "Сапа ескертпесі"},
+    "none_word": {"en": "none", "ru": "нет", "kk": "жоқ"},
+    "change": {"en": "Change", "ru": "Изменение", "kk": "Өзгеріс"},
+    "indicators_scored": {
+        "en": "Indicators scored",
+        "ru": "Оценено индикаторов",
+        "kk": "Бағаланған индикаторлар",
+    },
+}

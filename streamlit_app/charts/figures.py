@@ -1,47 +1,85 @@
-"""Paper figures page: the rows behind Figures 1-3 (balance and attractiveness by year, the
-classification matrix) and their Plotly figures."""
+"""Figures 1 and 2 of the Paper figures page: the rows behind them (one scope and frame, or the
+paper view) and their grouped bars, where the scope of each year is a pattern, a flagged value is
+faded and a run of years without data is an empty slot, never bridged."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
-from plotly.subplots import make_subplots
 
 from streamlit_app import i18n
-from streamlit_app.charts.common import (
-    CLASS_COLORS,
-    DIVERGING,
-    indicator_order,
-    with_region_names,
-)
-from streamlit_app.data import Vocabulary
+from streamlit_app.charts.common import UNFLAGGED, with_region_names
+
+# The figures' default view: marts.fct_migration_paper_view (internal where published, else
+# interregional, each year in its own frame). The other choices are one flow scope.
+PAPER_VIEW = "paper_view"
+FIGURE_VALUES = {
+    "net_migration": ["net_migration"],
+    "attractiveness_coefficient": ["arrivals", "departures", "attractiveness_coefficient"],
+}
+KEY = ["region_code", "year", "flow_scope", "region_frame"]
+# scope -> bar pattern; internal (the paper's definition) is solid
+SCOPE_PATTERNS = {"internal": "", "interregional": ".", "total": "x"}
+FLAGGED_OPACITY = 0.35
+# A row's quality_flag is its most severe flag. This one concerns only the population, the
+# denominator of the per-1,000 rates: the persons and the coefficient drawn here do not use it.
+POPULATION_ONLY_FLAGS = ("population_source_disagreement",)
 
 
-def balance_by_year(
-    balance: pd.DataFrame, scope: str, frame: str, names: dict[str, str]
+def figure_rows(
+    table: pd.DataFrame,
+    value: str,
+    names: dict[str, str],
+    scope: str = PAPER_VIEW,
+    frame: str | None = None,
+    balance: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Figure 1 rows: region, year, net_migration (persons) for one scope and frame."""
-    df = balance[(balance["flow_scope"] == scope) & (balance["region_frame"] == frame)]
-    df = df.dropna(subset=["net_migration"])
-    cols = ["region_code", "year", "net_migration", "source_id"]
-    cols += [c for c in ("quality_flag",) if c in df.columns]
-    out = df[cols].sort_values(["region_code", "year"]).reset_index(drop=True)
-    return with_region_names(out, names)
+    """Rows of Figure 1 (value net_migration) or Figure 2 (attractiveness_coefficient): region,
+    year, the row's scope and frame, the values, source, quality flag and note.
+
+    `table` is marts.fct_migration_paper_view when scope is PAPER_VIEW (every row), else a
+    balance or attractiveness mart, filtered to scope and frame. `balance` (the balance mart)
+    supplies source_id and quality_note where `table` lacks them (the attractiveness mart)."""
+    df = table if scope == PAPER_VIEW else table[
+        (table["flow_scope"] == scope) & (table["region_frame"] == frame)
+    ]  # fmt: skip
+    df = df.dropna(subset=[value])
+    missing = [c for c in ("source_id", "quality_note") if c not in df.columns]
+    if missing and balance is not None:
+        df = df.merge(balance[KEY + missing], on=KEY, how="left")
+    cols = KEY + FIGURE_VALUES[value] + ["source_id", "quality_flag", "quality_note"]
+    out = df[[c for c in cols if c in df.columns]].sort_values(["region_code", "year"])
+    return with_region_names(out.reset_index(drop=True), names)
 
 
-def coefficient_by_year(
-    attractiveness: pd.DataFrame, scope: str, frame: str, names: dict[str, str]
-) -> pd.DataFrame:
-    """Figure 2 rows: region, year, arrivals, departures, attractiveness_coefficient."""
-    df = attractiveness[
-        (attractiveness["flow_scope"] == scope) & (attractiveness["region_frame"] == frame)
-    ]
-    df = df.dropna(subset=["attractiveness_coefficient"])
-    cols = ["region_code", "year", "arrivals", "departures", "attractiveness_coefficient"]
-    cols += [c for c in ("quality_flag",) if c in df.columns]
-    out = df[cols].sort_values(["region_code", "year"]).reset_index(drop=True)
-    return with_region_names(out, names)
+def is_flagged(rows: pd.DataFrame) -> pd.Series:
+    """True where a row's quality flag concerns the persons or the coefficient drawn (anything
+    but 'ok' and the population-only flag)."""
+    if "quality_flag" not in rows.columns:
+        return pd.Series(False, index=rows.index)
+    unflagged = UNFLAGGED + POPULATION_ONLY_FLAGS
+    return rows["quality_flag"].notna() & ~rows["quality_flag"].isin(unflagged)
+
+
+def flagged_values(rows: pd.DataFrame, value: str) -> pd.DataFrame:
+    """The rows of a figure that carry a quality flag, with their note: the list under it."""
+    cols = ["region", "year", "flow_scope", "region_frame", value, "quality_flag", "quality_note"]
+    out = rows.loc[is_flagged(rows), [c for c in cols if c in rows.columns]]
+    return out.sort_values(["year", "region"]).reset_index(drop=True)
+
+
+def year_runs(years: list[int]) -> list[tuple[int, int]]:
+    """[(first, last)] of the runs of missing years between the first and last year present."""
+    runs, present = [], sorted(set(years))
+    for before, after in zip(present, present[1:], strict=False):
+        if after - before > 1:
+            runs.append((before + 1, after - 1))
+    return runs
+
+
+def run_label(run: tuple[int, int]) -> str:
+    return str(run[0]) if run[0] == run[1] else f"{run[0]}–{run[1]}"
 
 
 def _region_order(df: pd.DataFrame, value: str) -> list[str]:
@@ -51,172 +89,87 @@ def _region_order(df: pd.DataFrame, value: str) -> list[str]:
     return order + sorted(set(df["region"]) - set(order))
 
 
+def _scope_label(scope: str, lang: str) -> str:
+    key = f"short_scope_{scope}"
+    return i18n.t(key, lang) if key in i18n.LABELS else scope
+
+
 def grouped_bars_figure(
-    df: pd.DataFrame, value: str, value_label: str, hline: float | None = None
+    rows: pd.DataFrame, value: str, value_label: str, lang: str, hline: float | None = None
 ) -> go.Figure:
+    """One bar per region and year, grouped by region, a year per colour. Each year's legend
+    entry and bars carry its scope (pattern) and frame; flagged values are faded; each run of
+    missing years is one empty slot with a 'no data' legend entry, so no bar stands for it."""
     fig = go.Figure()
-    order = _region_order(df, value) if not df.empty else []
-    years = sorted(int(y) for y in df["year"].dropna().unique())
+    order = _region_order(rows, value) if not rows.empty else []
+    years = sorted(int(y) for y in rows["year"].dropna().unique())
+    gaps = {run[0] - 1: run for run in year_runs(years)}  # the year each gap follows
     colors = sample_colorscale("Viridis", [i / max(1, len(years) - 1) for i in range(len(years))])
+    flagged = is_flagged(rows)
     for year, color in zip(years, colors, strict=True):
-        d = df[df["year"] == year].set_index("region").reindex(order).reset_index()
+        in_year = rows["year"] == year
+        d = rows[in_year].assign(flagged=flagged[in_year])
+        d = d.set_index("region").reindex(order).reset_index()
+        scope = str(d["flow_scope"].dropna().iloc[0])
+        frame = str(d["region_frame"].dropna().iloc[0])
         fig.add_trace(
             go.Bar(
                 x=d["region"],
                 y=d[value],
-                name=str(year),
-                marker_color=color,
-                hovertemplate="%{x}<br>" + str(year) + ": %{y:,.3~f}<extra></extra>",
+                name=f"{year} · {_scope_label(scope, lang)}",
+                marker={
+                    "color": color,
+                    "pattern": {
+                        "shape": SCOPE_PATTERNS.get(scope, "/"),
+                        "fillmode": "overlay",
+                        "fgcolor": "white",
+                        "solidity": 0.4,
+                    },
+                    "opacity": [FLAGGED_OPACITY if f is True else 1.0 for f in d["flagged"]],
+                },
+                customdata=d[["quality_flag"]].fillna("") if "quality_flag" in d else None,
+                hovertemplate="%{x}<br>"
+                + f"{year} · {_scope_label(scope, lang)} · {frame}: "
+                + "%{y:,.3~f}<br>%{customdata[0]}<extra></extra>",
+                meta={
+                    "year": year,
+                    "flow_scope": scope,
+                    "region_frame": frame,
+                    "flagged": [bool(f is True) for f in d["flagged"]],
+                },
+            )
+        )
+        if year in gaps:
+            label = run_label(gaps[year])
+            fig.add_trace(
+                go.Bar(
+                    x=order,
+                    y=[None] * len(order),
+                    name=i18n.t("gap_no_data", lang, years=label),
+                    marker={"color": "rgba(0,0,0,0)", "line": {"color": "#999", "width": 1}},
+                    hoverinfo="skip",
+                    meta={"gap": label},
+                )
+            )
+    if flagged.any():
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                name=i18n.t("flagged_legend", lang),
+                marker={"color": "#777", "opacity": FLAGGED_OPACITY},
+                meta={"legend_only": "flagged"},
             )
         )
     if hline is not None:
         fig.add_hline(y=hline, line_dash="dash", line_color="#b2182b", line_width=1.5)
     fig.update_layout(
         barmode="group",
-        height=480,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        height=560,
+        bargroupgap=0.05,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
         yaxis_title=value_label,
-        legend_title_text="",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "title_text": ""},
         xaxis_tickangle=-40,
     )
     return fig
-
-
-def classification_matrix(
-    scores: pd.DataFrame, scorecard: pd.DataFrame, year: int, names: dict[str, str], lang: str
-) -> pd.DataFrame:
-    """Figure 3 rows: one per (region, indicator) of the year with pct, class and points, and
-    the region's total from the scorecard."""
-    df = scores[scores["year"] == year].dropna(subset=["score_class"])
-    cols = [
-        "region_code",
-        "indicator_code",
-        "value",
-        "unit",
-        "national_average",
-        "pct_of_national_average",
-        "score_class",
-        "polarity",
-        "score_points",
-        "source_id",
-        "region_frame",
-        "quality_flag",
-    ]
-    out = df[[c for c in cols if c in df.columns]].copy()
-    totals = scorecard[scorecard["year"] == year][["region_code", "total_score_points"]]
-    out = out.merge(totals, on="region_code", how="left")
-    out = with_region_names(out, names)
-    out.insert(3, "indicator", out["indicator_code"].map(lambda c: i18n.indicator_label(c, lang)))
-    return out.sort_values(["total_score_points", "region_code", "indicator_code"],
-                           ascending=[False, True, True]).reset_index(drop=True)  # fmt: skip
-
-
-def _points_text(points) -> str:
-    if points is None or pd.isna(points):
-        return ""
-    p = float(points)
-    return f"{p:+g}".replace("-", "−") if p != 0 else "0"
-
-
-def classification_figure(matrix: pd.DataFrame, lang: str, vocab: Vocabulary) -> go.Figure:
-    if matrix.empty:
-        return go.Figure()
-    regions = list(dict.fromkeys(matrix["region"]))  # already ordered by total, best first
-    codes = indicator_order(matrix["indicator_code"], vocab)
-    classes = vocab.score_classes
-    worse = set(matrix.loc[matrix["polarity"] == "higher_is_worse", "indicator_code"])
-    col_label = {c: i18n.indicator_label(c, lang) + (" ↓" if c in worse else "") for c in codes}
-    pivot = matrix.set_index(["region", "indicator_code"])
-    z, text, hover = [], [], []
-    for region in regions:
-        zr, tr, hr = [], [], []
-        for code in codes:
-            if (region, code) in pivot.index:
-                row = pivot.loc[(region, code)]
-                klass = str(row["score_class"])
-                zr.append(classes.index(klass) if klass in classes else None)
-                tr.append(_points_text(row["score_points"]))
-                hr.append(
-                    f"{region}<br>{col_label[code]}<br>"
-                    f"{float(row['pct_of_national_average']):.1f}% · "
-                    f"{i18n.class_label(klass, lang)} · {_points_text(row['score_points'])}"
-                )
-            else:
-                zr.append(None)
-                tr.append("")
-                hr.append(f"{region}<br>{col_label[code]}<br>{i18n.t('no_value', lang)}")
-        z.append(zr)
-        text.append(tr)
-        hover.append(hr)
-    n = len(CLASS_COLORS)
-    scale = []
-    for i, color in enumerate(CLASS_COLORS):
-        scale += [[i / n, color], [(i + 1) / n, color]]
-    class_trace = go.Heatmap(
-        z=z,
-        x=[col_label[c] for c in codes],
-        y=regions,
-        text=text,
-        texttemplate="%{text}",
-        hovertext=hover,
-        hoverinfo="text",
-        colorscale=scale,
-        zmin=-0.5,
-        zmax=n - 0.5,
-        xgap=2,
-        ygap=2,
-        colorbar={
-            "tickvals": list(range(n)),
-            "ticktext": [i18n.class_label(c, lang) for c in classes],
-            "title": {"text": i18n.t("score_class", lang)},
-            "thickness": 12,
-        },
-    )
-    totals = matrix.drop_duplicates("region").set_index("region")["total_score_points"]
-    tot = [totals.get(r) for r in regions]
-    span = max((abs(float(v)) for v in tot if v is not None and not pd.isna(v)), default=1) or 1
-    total_trace = go.Heatmap(
-        z=[[None if v is None or pd.isna(v) else float(v)] for v in tot],
-        x=[i18n.t("total", lang)],
-        y=regions,
-        text=[[_points_text(v)] for v in tot],
-        texttemplate="<b>%{text}</b>",
-        hoverinfo="text",
-        hovertext=[
-            [f"{r}<br>{i18n.t('total', lang)}: {_points_text(v)}"]
-            for r, v in zip(regions, tot, strict=True)
-        ],  # fmt: skip
-        colorscale=DIVERGING,
-        zmin=-span,
-        zmax=span,
-        showscale=False,
-        xgap=2,
-        ygap=2,
-    )
-    out = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[len(codes), 1.1],
-        horizontal_spacing=0.015,
-    )
-    out.add_trace(class_trace, row=1, col=1)
-    out.add_trace(total_trace, row=1, col=2)
-    out.update_yaxes(autorange="reversed")
-    out.update_xaxes(side="top", tickangle=-30)
-    out.update_layout(
-        height=max(360, 28 * len(regions) + 160),
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        plot_bgcolor="white",
-    )
-    return out
-
-
-def default_score_year(scores: pd.DataFrame) -> int | None:
-    """The year with the most indicators scored (the latest of equals): figure 3's default."""
-    df = scores.dropna(subset=["score_class"])
-    if df.empty:
-        return None
-    counts = df.groupby("year")["indicator_code"].nunique()
-    best = counts.max()
-    return int(max(y for y, n in counts.items() if n == best))

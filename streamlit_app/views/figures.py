@@ -3,7 +3,7 @@
 import streamlit as st
 
 from streamlit_app import i18n, ui
-from streamlit_app.charts import common
+from streamlit_app.charts import classification, common
 from streamlit_app.charts import figures as charts
 from streamlit_app.data import split_source_ids
 from streamlit_app.i18n_paper import VERDICT_COLOURS
@@ -58,89 +58,162 @@ T = ui.tables(
 )
 names = common.region_names(T["dim_region"], lang)
 balance = T["fct_migration_balance"]
-attractiveness = T["fct_migration_attractiveness"]
+paper_view = ui.optional_table("fct_migration_paper_view")  # absent from older builds
 
 
-def scope_and_frame(page: str, table, value_col: str):
+def view_and_frame(page: str, table, value_col: str) -> tuple[str, str | None]:
+    """The figure's view: the paper view (the default, when the build has it) or one flow scope,
+    and for a scope its region frame."""
     have = table.dropna(subset=[value_col])
-    c1, c2, _ = st.columns([2, 2, 1])
-    scope = ui.choose(
+    c1, c2, _ = st.columns([3, 2, 1])
+    views = ([charts.PAPER_VIEW] if paper_view is not None else []) + common.ordered_scopes(
+        have["flow_scope"].unique()
+    )
+    view = ui.choose(
         page,
-        "scope",
-        ui.t("flow_scope"),
-        common.ordered_scopes(have["flow_scope"].unique()),
-        format_func=lambda s: i18n.scope_label(s, lang),
-        default="interregional",
+        "figure_view",
+        ui.t("figure_view"),
+        views,
+        format_func=lambda v: (
+            ui.t(f"view_{v}") if v == charts.PAPER_VIEW else i18n.scope_label(v, lang)
+        ),
+        default=charts.PAPER_VIEW,
         container=c1,
     )
-    frames = set(have.loc[have["flow_scope"] == scope, "region_frame"])
+    if view == charts.PAPER_VIEW:
+        c2.selectbox(ui.t("region_frame"), [ui.t("own_frame")], disabled=True, key=f"{page}:own")
+        return view, None
+    frames = set(have.loc[have["flow_scope"] == view, "region_frame"])
     frame = ui.choose(
         page,
-        "frame",
+        "figure_frame",
         ui.t("region_frame"),
         [f for f in vocab.region_frames if f in frames] or sorted(frames),
         format_func=lambda f: i18n.frame_label(f, lang),
         default="kz20",
         container=c2,
     )
-    return scope, frame
+    return view, frame
 
 
-def provenance(scope: str, frame: str, sources) -> None:
-    st.caption(
-        ui.t(
-            "fig_provenance",
-            scope=i18n.scope_label(scope, lang),
-            frame=i18n.frame_label(frame, lang),
-            sources=ui.provenance(split_source_ids(sources)),
-        )
+def scopes_by_year(rows) -> str:
+    """'2015 interregional (kz16), ..., 2022 internal (kz20)': the paper view's choice per year."""
+    per_year = rows.drop_duplicates("year").sort_values("year")
+    return ", ".join(
+        f"{int(r.year)} {ui.t('short_scope_' + r.flow_scope)} ({r.region_frame})"
+        for r in per_year.itertuples()
     )
 
 
-# Figure 1 ------------------------------------------------------------------------------------
+def under_the_figure(page: str, rows, value: str, view: str, frame: str | None) -> None:
+    """Below a figure: what the view is, the years without data, the sources, the flagged
+    values with their notes, and the rows."""
+    if view == charts.PAPER_VIEW:
+        st.caption(ui.t("paper_view_caption", years=scopes_by_year(rows)))
+        sources = ui.provenance(split_source_ids(rows["source_id"]))
+        st.caption(f"{ui.t('sources')}: {sources}.")
+    else:
+        st.caption(
+            ui.t(
+                "fig_provenance",
+                scope=i18n.scope_label(view, lang),
+                frame=i18n.frame_label(frame, lang),
+                sources=ui.provenance(split_source_ids(rows["source_id"])),
+            )
+        )
+    runs = charts.year_runs([int(y) for y in rows["year"]])
+    if runs:
+        st.caption(ui.t("gaps_caption", years=", ".join(charts.run_label(r) for r in runs)))
+    flagged = charts.flagged_values(rows, value)
+    if flagged.empty:
+        st.caption(ui.t("flagged_none"))
+    else:
+        st.markdown(ui.t("flagged_values", n=len(flagged)))
+        ui.show_table(flagged, f"{page}_flagged_{view}_{frame or 'own_frame'}", height=240)
+    with st.expander(ui.t("download")):
+        ui.show_table(rows, f"{page}_{view}_{frame or 'own_frame'}")
+
+
+def bar_figure(page: str, table, value: str, hline: float | None = None) -> None:
+    view, frame = view_and_frame(page, table, value)
+    source = paper_view if view == charts.PAPER_VIEW else table
+    rows = charts.figure_rows(source, value, names, view, frame, balance=balance)
+    if rows.empty:
+        st.info(ui.t("no_data"))
+        return
+    ui.figure(charts.grouped_bars_figure(rows, value, ui.t(value), lang, hline=hline), page)
+    if hline is not None:
+        st.caption("— — " + ui.t("line_at_one"))
+    under_the_figure(page, rows, value, view, frame)
+
+
 st.header(ui.t("fig1_title"))
 if balance["net_migration"].notna().any():
-    scope1, frame1 = scope_and_frame("fig1", balance, "net_migration")
-    fig1 = charts.balance_by_year(balance, scope1, frame1, names)
-    ui.figure(charts.grouped_bars_figure(fig1, "net_migration", ui.t("net_migration")), "fig1")
-    provenance(scope1, frame1, fig1["source_id"])
-    with st.expander(ui.t("download")):
-        ui.show_table(fig1, f"figure1_balance_{scope1}_{frame1}")
+    bar_figure("fig1", balance, "net_migration")
 else:
     st.info(ui.t("no_data"))
 
-# Figure 2 ------------------------------------------------------------------------------------
 st.header(ui.t("fig2_title"))
+attractiveness = T["fct_migration_attractiveness"]
 if attractiveness["attractiveness_coefficient"].notna().any():
-    scope2, frame2 = scope_and_frame("fig2", attractiveness, "attractiveness_coefficient")
-    fig2 = charts.coefficient_by_year(attractiveness, scope2, frame2, names)
-    ui.figure(
-        charts.grouped_bars_figure(
-            fig2, "attractiveness_coefficient", ui.t("attractiveness_coefficient"), hline=1.0
-        ),
-        "fig2",
-    )
-    st.caption("— — " + ui.t("line_at_one"))
-    same = balance[(balance["flow_scope"] == scope2) & (balance["region_frame"] == frame2)]
-    provenance(scope2, frame2, same.loc[same["year"].isin(fig2["year"]), "source_id"])
-    with st.expander(ui.t("download")):
-        ui.show_table(fig2, f"figure2_coefficient_{scope2}_{frame2}")
+    bar_figure("fig2", attractiveness, "attractiveness_coefficient", hline=1.0)
 else:
     st.info(ui.t("no_data"))
+
 
 # Figure 3 ------------------------------------------------------------------------------------
+def indicator_sets_note(scores, year: int, other: int | None) -> bool:
+    """Warn when the chosen years score different indicators (their totals are not comparable);
+    without a second year, when the year scores fewer indicators than other years do. True when
+    the two years' totals are comparable."""
+    scored = classification.scored_indicators(scores, year)
+    if other is not None:
+        other_scored = classification.scored_indicators(scores, other)
+        if scored == other_scored:
+            st.caption(ui.t("fig3_sets_same", year_a=year, year_b=other, n=len(scored)))
+            return True
+
+        def listed(codes) -> str:
+            labels = [i18n.indicator_label(c, lang) for c in sorted(codes)]
+            return ", ".join(labels) or ui.t("none_word")
+
+        st.warning(
+            ui.t(
+                "fig3_sets_differ",
+                year_a=year,
+                year_b=other,
+                only_a=listed(scored - other_scored),
+                only_b=listed(other_scored - scored),
+            )
+        )
+        return False
+    every = set(scores.dropna(subset=["score_class"])["indicator_code"])
+    if scored != every:
+        st.warning(ui.t("fig3_year_differs", year=year, n=len(scored), total=len(every)))
+    return True
+
+
 st.header(ui.t("fig3_title"))
 scores = T["fct_socioeconomic_scores"]
+scorecard = T["fct_region_scorecard"]
 score_years = sorted({int(y) for y in scores.dropna(subset=["score_class"])["year"]}, reverse=True)
 if score_years:
-    c1, _ = st.columns([1, 4])
+    c1, c2, _ = st.columns([1, 1, 3])
     year3 = ui.choose(
         "fig3", "score_year", ui.t("year"), score_years,
-        default=charts.default_score_year(scores),
+        default=classification.default_score_year(scores),
         container=c1,
     )  # fmt: skip
-    matrix = charts.classification_matrix(scores, T["fct_region_scorecard"], year3, names, lang)
-    ui.figure(charts.classification_figure(matrix, lang, vocab), "fig3")
+    # 0 stands for "no second year" (a None option would show as an empty selectbox)
+    other3 = ui.choose(
+        "fig3", "compare_year", ui.t("fig3_compare"),
+        [0] + [y for y in score_years if y != year3],
+        format_func=lambda y: ui.t("fig3_compare_none") if y == 0 else str(y),
+        container=c2,
+    ) or None  # fmt: skip
+    comparable = indicator_sets_note(scores, year3, other3)
+    matrix = classification.classification_matrix(scores, scorecard, year3, names, lang)
+    ui.figure(classification.classification_figure(matrix, lang, vocab), "fig3")
     frame3 = common.rows_frame(matrix, T["region_frame_map"], vocab)
     st.caption(
         ui.t(
@@ -150,6 +223,22 @@ if score_years:
             sources=ui.provenance(split_source_ids(matrix["source_id"])),
         )
     )
+    st.caption(ui.t("fig3_coverage"))
+    coverage = classification.indicator_coverage(scores)
+    marked = [year3] + ([other3] if other3 is not None else [])
+    ui.figure(classification.coverage_figure(coverage, marked, lang, vocab), "fig3_coverage")
+    if other3 is not None:
+        compared = classification.compare_totals(scorecard, year3, other3, names, comparable)
+        ui.show_table(
+            compared,
+            f"figure3_totals_{year3}_vs_{other3}",
+            labels={
+                "total_score_points": f"{ui.t('short_total_score_points')} {year3}",
+                "indicators_scored": f"{ui.t('indicators_scored')} {year3}",
+                "other_total_score_points": f"{ui.t('short_total_score_points')} {other3}",
+                "other_indicators_scored": f"{ui.t('indicators_scored')} {other3}",
+            },
+        )
     with st.expander(ui.t("download")):
         ui.show_table(matrix, f"figure3_classification_{year3}")
 else:

@@ -148,6 +148,21 @@ def chart(at, key: str) -> dict:
     return found[key]
 
 
+def rows_table(at, column: str):
+    """The first table of the page with `column` and region_code: the rows behind a figure (the
+    flagged-values lists have no region_code)."""
+    for frame in at.dataframe:
+        if {column, "region_code"} <= set(frame.value.columns):
+            return frame.value
+    raise AssertionError(f"no table with {column} and region_code on the page")
+
+
+def year_traces(fig: dict) -> list[dict]:
+    """The bar traces of Figures 1-2 that hold a year's values (not the 'no data' slots or the
+    legend-only entry)."""
+    return [t for t in fig["data"] if "year" in (t.get("meta") or {})]
+
+
 def sql(root: Path, query: str, params=None):
     """Expected values straight from the published file (independent of the app's code)."""
     import duckdb

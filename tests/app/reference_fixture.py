@@ -1,5 +1,6 @@
-"""Fixture marts and seeds that describe the build rather than the data: marts.dim_source,
-marts.paper_claims and the `reference` seeds the app reads its vocabularies from."""
+"""Fixture marts and seeds that describe the build rather than the data: marts.dim_source, the
+paper marts (paper_claims, fct_migration_paper_view) and the `reference` seeds the app reads its
+vocabularies from."""
 
 from __future__ import annotations
 
@@ -11,6 +12,25 @@ import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
+
+
+def paper_view(balance: pd.DataFrame, attractiveness: pd.DataFrame) -> pd.DataFrame:
+    """marts.fct_migration_paper_view by its definition: per year internal where the year has it,
+    else interregional, in the year's own frame (kz16 to 2017, kz17 2018-2021, kz20 after)."""
+    own = balance["region_frame"] == balance["year"].map(
+        lambda y: "kz16" if y <= 2017 else "kz17" if y <= 2021 else "kz20"
+    )
+    rows = balance[own & balance["flow_scope"].isin(["internal", "interregional"])]
+    internal_years = set(rows.loc[rows["flow_scope"] == "internal", "year"])
+    wanted = rows["flow_scope"] == rows["year"].map(
+        lambda y: "internal" if y in internal_years else "interregional"
+    )
+    key = ["region_code", "year", "flow_scope", "region_frame"]
+    coefficient = attractiveness[key + ["attractiveness_coefficient"]]
+    out = rows[wanted].merge(coefficient, on=key, how="left")
+    cols = key + ["arrivals", "departures", "net_migration", "net_migration_per_1000"]
+    cols += ["attractiveness_coefficient", "source_id", "quality_flag", "quality_note"]
+    return out[cols].sort_values(["region_code", "year"]).reset_index(drop=True)
 
 
 def paper_claims() -> pd.DataFrame:

@@ -16,9 +16,11 @@ from tests.app.conftest import (
     assert_clean,
     chart,
     open_page,
+    rows_table,
     sql,
     texts,
     widget,
+    year_traces,
 )
 from tests.app.warehouse_fixture import publish_fixture
 
@@ -133,6 +135,8 @@ def test_overview_score_points_use_the_years_own_frame(any_warehouse):
 
 
 def test_figure1_and_2_every_scope_and_frame(any_warehouse):
+    """Every scope and frame stays selectable besides the paper view, each drawing exactly the
+    mart's rows of that scope and frame."""
     warehouse = any_warehouse
     at = open_page("figures")
     combos = sql(
@@ -141,8 +145,8 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
         "where net_migration is not null order by all",
     )
     for scope, frame in combos.itertuples(index=False):
-        widget(at, "selectbox", "fig1", "scope").set_value(scope).run()
-        widget(at, "selectbox", "fig1", "frame").set_value(frame).run()
+        widget(at, "selectbox", "fig1", "figure_view").set_value(scope).run()
+        widget(at, "selectbox", "fig1", "figure_frame").set_value(frame).run()
         assert_clean(at)
         expected = sql(
             warehouse,
@@ -150,7 +154,7 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
             "flow_scope = ? and region_frame = ? and net_migration is not null order by all",
             [scope, frame],
         )
-        table = at.dataframe[1].value
+        table = rows_table(at, "net_migration")
         assert (
             table[["region_code", "year", "net_migration"]]
             .astype({"year": int, "net_migration": int})
@@ -158,8 +162,10 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
             == expected.astype({"year": int}).values.tolist()
         )
         fig = chart(at, "fig1")
-        assert sorted(int(t["name"]) for t in fig["data"]) == sorted(set(expected["year"]))
-        assert sum(len(t["y"]) for t in fig["data"]) >= len(expected)
+        years = [t["meta"]["year"] for t in fig["data"] if "year" in (t.get("meta") or {})]
+        assert sorted(years) == sorted(set(expected["year"]))
+        assert {t["meta"]["flow_scope"] for t in year_traces(fig)} == {scope}
+        assert sum(len(t["y"]) for t in year_traces(fig)) >= len(expected)
         assert f"Scope: {i18n.scope_label(scope, 'en')}" in texts(at)
         sources = sql(
             warehouse,
@@ -176,8 +182,8 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
         "order by all",
     )
     for scope, frame in combos.itertuples(index=False):
-        widget(at, "selectbox", "fig2", "scope").set_value(scope).run()
-        widget(at, "selectbox", "fig2", "frame").set_value(frame).run()
+        widget(at, "selectbox", "fig2", "figure_view").set_value(scope).run()
+        widget(at, "selectbox", "fig2", "figure_frame").set_value(frame).run()
         assert_clean(at)
         expected = sql(
             warehouse,
@@ -186,7 +192,7 @@ def test_figure1_and_2_every_scope_and_frame(any_warehouse):
             "order by all",
             [scope, frame],
         )
-        table = at.dataframe[2].value
+        table = rows_table(at, "attractiveness_coefficient")
         assert list(table["region_code"]) == list(expected["region_code"])
         assert all(
             _close(a, b)
@@ -215,7 +221,7 @@ def test_figure3_matrix_for_every_year(any_warehouse):
             "and s.score_class is not null order by s.region_code, s.indicator_code",
             [int(year)],
         )
-        matrix = at.dataframe[3].value.sort_values(["region_code", "indicator_code"])
+        matrix = rows_table(at, "indicator_code").sort_values(["region_code", "indicator_code"])
         got = matrix[["region_code", "indicator_code", "score_class", "score_points",
                       "total_score_points"]].values.tolist()  # fmt: skip
         assert got == expected.values.tolist()

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from streamlit_app import data, export, geometry, i18n
+from streamlit_app.charts import classification as classification_charts
 from streamlit_app.charts import common
-from streamlit_app.charts import figures as figures_charts
 from streamlit_app.charts import flows as flows_charts
 from streamlit_app.charts import overview as overview_charts
 from streamlit_app.charts import quality as quality_charts
@@ -253,13 +253,14 @@ def test_national_migration_rates(tables):
 def test_classification_matrix_and_default_year(tables, vocab):
     scores, card = tables["fct_socioeconomic_scores"], tables["fct_region_scorecard"]
     names = {c: c for c in tables["dim_region"]["region_code"]}
-    m = figures_charts.classification_matrix(scores, card, 2016, names, "en")
+    m = classification_charts.classification_matrix(scores, card, 2016, names, "en")
     assert m["region_code"].nunique() == 16
     assert set(m["score_class"]) <= set(vocab.score_classes)
     totals = m.drop_duplicates("region_code")["total_score_points"].tolist()
     assert totals == sorted(totals, reverse=True)
-    assert figures_charts.default_score_year(scores) == 2021  # all seven indicators up to 2021
-    fig = figures_charts.classification_figure(m, "en", vocab)
+    # all seven indicators up to 2021
+    assert classification_charts.default_score_year(scores) == 2021
+    fig = classification_charts.classification_figure(m, "en", vocab)
     assert len(fig.data) == 2
 
 

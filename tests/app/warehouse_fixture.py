@@ -29,7 +29,7 @@ import pandas as pd
 
 from core.build_record import parquet_dir, parquet_path
 from tests.app.drivers_fixture import drivers_marts
-from tests.app.reference_fixture import dim_source, paper_claims, reference_tables
+from tests.app.reference_fixture import dim_source, paper_claims, paper_view, reference_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
@@ -225,8 +225,12 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
                             flag, note)  # fmt: skip
                 if frame == "kz20" and year >= 2022:
                     intra = round(0.012 * unit_population(frame, unit, year))
+                    flag = note = None
+                    if year == 2022 and unit[:2] in ("19", "75"):  # a disagreement, as in 2022
+                        flag = "source_disagreement"
+                        note = "interregional_vs_internal_balance: the two sources disagree"
                     add_balance(frame, unit, year, "internal", a + intra, d + intra, a - d,
-                                "kanat_internal_migration")  # fmt: skip
+                                "kanat_internal_migration", flag, note)  # fmt: skip
     # total scope: balances only, in the year's own frame and coarser frames
     for year in years:
         own = frame_of_year(year)
@@ -443,6 +447,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
     }
     tables["dim_source"] = dim_source(tables, max(years))
     tables["paper_claims"] = paper_claims()
+    tables["fct_migration_paper_view"] = paper_view(balance, attractiveness)
     return tables | drivers_marts(tables)  # the Drivers page's marts, computed from these
 
 
