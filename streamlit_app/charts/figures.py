@@ -158,6 +158,7 @@ def grouped_bars_figure(
                 y=[None],
                 name=i18n.t("flagged_legend", lang),
                 marker={"color": "#777", "opacity": FLAGGED_OPACITY},
+                visible="legendonly",  # a legend entry only: nothing drawn among the bars
                 meta={"legend_only": "flagged"},
             )
         )

@@ -39,7 +39,7 @@ PAGES = {  # url path ("" = the default page) -> title
     "drivers": "Drivers",
     "quality": "Data quality & coverage",
 }
-MIN_CHARTS = {"": 1, "figures": 3, "region": 2, "flows": 3, "drivers": 6, "quality": 1}
+MIN_CHARTS = {"": 1, "figures": 4, "region": 2, "flows": 3, "drivers": 6, "quality": 1}
 
 pytestmark = pytest.mark.browser
 
@@ -208,6 +208,46 @@ def test_overview_map_draws_every_region(server, browser):
             f"() => document.querySelectorAll('{selector}').length >= 20", timeout=60_000
         )
         assert "CC BY 4.0" in page.inner_text('[data-testid="stMain"]')
+    finally:
+        context.close()
+
+
+def test_paper_figures_in_browser(server, browser, warehouse):
+    """The claims come first; Figure 1 opens on the paper view, says each year's scope in its
+    legend and draws exactly the flagged paper-view values faded (checked in the drawn SVG)."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse / "current.duckdb"), read_only=True)
+    try:
+        n_flagged = con.execute(
+            "select count(*) from marts.fct_migration_paper_view where net_migration is not null "
+            "and quality_flag not in ('ok', 'population_source_disagreement')"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert n_flagged > 0
+    context, page, _ = _open(browser, f"{server.url}/figures")
+    try:
+        main = page.locator('[data-testid="stMain"]')
+        headings = main.locator("h2").all_inner_texts()
+        assert headings[0].startswith("The paper's statements")
+        assert headings[1].startswith("Figure 1")
+        figure1 = page.locator('[data-testid="stPlotlyChart"]').first
+        figure1.locator(".legend").wait_for(timeout=60_000)
+        legend = figure1.locator(".legend").text_content()
+        assert "· interregional" in legend and "· internal" in legend
+        assert "faded: value with a quality flag" in legend
+        faded = figure1.locator(".barlayer .point path").evaluate_all(
+            "paths => paths.filter(p => Math.abs(parseFloat(getComputedStyle(p).opacity)"
+            " - 0.35) < 1e-6).length"
+        )
+        assert faded == n_flagged
+        assert "Paper view: for each year" in main.inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        figure1.screenshot(path=str(SCREENSHOTS / "figures_fig1_paper_view.png"))
+        page.locator('[data-testid="stPlotlyChart"]').nth(3).screenshot(
+            path=str(SCREENSHOTS / "figures_fig3_coverage.png")
+        )
     finally:
         context.close()
 
