@@ -62,6 +62,7 @@ APP_PAGES = (
     "views/figures.py",
     "views/region.py",
     "views/flows.py",
+    "views/drivers.py",
     "views/quality.py",
 )
 
