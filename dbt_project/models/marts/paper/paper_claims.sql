@@ -125,14 +125,8 @@ receivers_by_year as (
 ),
 
 check_top_receivers_are_cities as (
-    select
-        claim_id,
-        count(*) filter (where cities_lead) || ' of ' || count(*) || ' years' as warehouse_value,
-        case when bool_and(cities_lead) then 'reproduced' else 'contradicted' end as verdict,
-        'largest net migration by year: '
-        || string_agg(year || ': ' || top_three, '; ' order by year) as evidence
-    from receivers_by_year
-    group by claim_id
+    {{ holds_every_year('receivers_by_year', 'cities_lead', 'top_three',
+                        'largest net migration by year') }}
 ),
 
 negative_share_by_year as (
@@ -387,14 +381,8 @@ outflow_by_year as (
 ),
 
 check_largest_outflow_turkestan_zhambyl as (
-    select
-        claim_id,
-        count(*) filter (where both_lead) || ' of ' || count(*) || ' years' as warehouse_value,
-        case when bool_and(both_lead) then 'reproduced' else 'contradicted' end as verdict,
-        'largest net outflows by year: '
-        || string_agg(year || ': ' || largest_two, '; ' order by year) as evidence
-    from outflow_by_year
-    group by claim_id
+    {{ holds_every_year('outflow_by_year', 'both_lead', 'largest_two',
+                        'largest net outflows by year') }}
 ),
 
 named_region_scores as (
