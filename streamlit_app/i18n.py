@@ -281,46 +281,6 @@ LABELS: dict[str, dict[str, str]] = {
         "kk": "Бұл таңдау бойынша жарияланған құрастыруда дерек жоқ.",
     },
     "no_value": {"en": "no value", "ru": "нет значения", "kk": "мәні жоқ"},
-    # figures
-    "fig1_title": {
-        "en": "Figure 1. Migration balance by region and year",
-        "ru": "Рисунок 1. Сальдо миграции по регионам и годам",
-        "kk": "1-сурет. Өңірлер мен жылдар бойынша көші-қон сальдосы",
-    },
-    "fig2_title": {
-        "en": "Figure 2. Coefficient of migration attractiveness by region and year",
-        "ru": "Рисунок 2. Коэффициент миграционной привлекательности по регионам и годам",
-        "kk": "2-сурет. Өңірлер мен жылдар бойынша көші-қон тартымдылығы коэффициенті",
-    },
-    "fig3_title": {
-        "en": "Figure 3. Socio-economic classification of the regions",
-        "ru": "Рисунок 3. Социально-экономическая классификация регионов",
-        "kk": "3-сурет. Өңірлердің әлеуметтік-экономикалық жіктелуі",
-    },
-    "fig_provenance": {
-        "en": "Scope: {scope}. Frame: {frame}. Sources: {sources}.",
-        "ru": "Охват: {scope}. Сетка: {frame}. Источники: {sources}.",
-        "kk": "Қамту: {scope}. Тор: {frame}. Дереккөздер: {sources}.",
-    },
-    "fig3_provenance": {
-        "en": "Each indicator as % of the national average, classed: <70 very low (−2), "
-        "[70, 95) low (−1), [95, 105) medium (0.5), [105, 150) high (1), ≥150 very high (2); "
-        "points sign-reversed where higher is worse. Frame: units of {year} ({frame}). "
-        "Sources: {sources}.",
-        "ru": "Каждый индикатор в % от среднего по стране: <70 очень низкий (−2), [70, 95) "
-        "низкий (−1), [95, 105) средний (0,5), [105, 150) высокий (1), ≥150 очень высокий (2); "
-        "знак баллов обратный, где больше значит хуже. Сетка: единицы {year} года ({frame}). "
-        "Источники: {sources}.",
-        "kk": "Әр индикатор ел орташасынан %: <70 өте төмен (−2), [70, 95) төмен (−1), "
-        "[95, 105) орташа (0,5), [105, 150) жоғары (1), ≥150 өте жоғары (2); көбі нашар "
-        "болғанда балл таңбасы керісінше. Тор: {year} жылғы бірліктер ({frame}). "
-        "Дереккөздер: {sources}.",
-    },
-    "line_at_one": {
-        "en": "1 = as many arrivals as departures",
-        "ru": "1 = прибывших столько же, сколько выбывших",
-        "kk": "1 = келгендер кеткендермен тең",
-    },
     # region profile
     "profile_series": {
         "en": "Time series against the national figure",

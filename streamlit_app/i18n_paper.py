@@ -1,4 +1,4 @@
-"""Labels of the paper-claims panel of the Paper figures page (merged into i18n.LABELS)."""
+"""Labels of the Paper figures page: the claims panel and Figures 1-3 (merged into i18n.LABELS)."""
 
 from __future__ import annotations
 
@@ -54,9 +54,48 @@ VERDICT_COLOURS = {
     "not_checkable": "gray",
 }
 
-# Labels of Figures 1-3 on the Paper figures page: the paper view, gaps, flagged values and the
-# indicators scored per year (merged into i18n.LABELS with PAPER_LABELS).
+# Labels of Figures 1-3 on the Paper figures page: titles and captions, the paper view, gaps,
+# flagged values and the indicators scored per year (merged into i18n.LABELS with PAPER_LABELS).
 FIGURE_LABELS: dict[str, dict[str, str]] = {
+    "fig1_title": {
+        "en": "Figure 1. Migration balance by region and year",
+        "ru": "Рисунок 1. Сальдо миграции по регионам и годам",
+        "kk": "1-сурет. Өңірлер мен жылдар бойынша көші-қон сальдосы",
+    },
+    "fig2_title": {
+        "en": "Figure 2. Coefficient of migration attractiveness by region and year",
+        "ru": "Рисунок 2. Коэффициент миграционной привлекательности по регионам и годам",
+        "kk": "2-сурет. Өңірлер мен жылдар бойынша көші-қон тартымдылығы коэффициенті",
+    },
+    "fig3_title": {
+        "en": "Figure 3. Socio-economic classification of the regions",
+        "ru": "Рисунок 3. Социально-экономическая классификация регионов",
+        "kk": "3-сурет. Өңірлердің әлеуметтік-экономикалық жіктелуі",
+    },
+    "fig_provenance": {
+        "en": "Scope: {scope}. Frame: {frame}. Sources: {sources}.",
+        "ru": "Охват: {scope}. Сетка: {frame}. Источники: {sources}.",
+        "kk": "Қамту: {scope}. Тор: {frame}. Дереккөздер: {sources}.",
+    },
+    "fig3_provenance": {
+        "en": "Each indicator as % of the national average, classed: <70 very low (−2), "
+        "[70, 95) low (−1), [95, 105) medium (0.5), [105, 150) high (1), ≥150 very high (2); "
+        "points sign-reversed where higher is worse. Frame: units of {year} ({frame}). "
+        "Sources: {sources}.",
+        "ru": "Каждый индикатор в % от среднего по стране: <70 очень низкий (−2), [70, 95) "
+        "низкий (−1), [95, 105) средний (0,5), [105, 150) высокий (1), ≥150 очень высокий (2); "
+        "знак баллов обратный, где больше значит хуже. Сетка: единицы {year} года ({frame}). "
+        "Источники: {sources}.",
+        "kk": "Әр индикатор ел орташасынан %: <70 өте төмен (−2), [70, 95) төмен (−1), "
+        "[95, 105) орташа (0,5), [105, 150) жоғары (1), ≥150 өте жоғары (2); көбі нашар "
+        "болғанда балл таңбасы керісінше. Тор: {year} жылғы бірліктер ({frame}). "
+        "Дереккөздер: {sources}.",
+    },
+    "line_at_one": {
+        "en": "1 = as many arrivals as departures",
+        "ru": "1 = прибывших столько же, сколько выбывших",
+        "kk": "1 = келгендер кеткендермен тең",
+    },
     "figure_view": {"en": "View", "ru": "Вид", "kk": "Көрініс"},
     "view_paper_view": {
         "en": "paper view (internal where published, else interregional)",
