@@ -124,14 +124,19 @@ def under_the_figure(page: str, rows, value: str, view: str, frame: str | None) 
     runs = charts.year_runs([int(y) for y in rows["year"]])
     if runs:
         st.caption(ui.t("gaps_caption", years=", ".join(charts.run_label(r) for r in runs)))
+    # download names: figure1_balance_paper_view, figure2_coefficient_interregional_kz20, ...
+    name = "_".join([DOWNLOAD_NAMES[page], view] + ([frame] if frame else []))
     flagged = charts.flagged_values(rows, value)
     if flagged.empty:
         st.caption(ui.t("flagged_none"))
     else:
         st.markdown(ui.t("flagged_values", n=len(flagged)))
-        ui.show_table(flagged, f"{page}_flagged_{view}_{frame or 'own_frame'}", height=240)
+        ui.show_table(flagged, f"{name}_flagged", height=240)
     with st.expander(ui.t("download")):
-        ui.show_table(rows, f"{page}_{view}_{frame or 'own_frame'}")
+        ui.show_table(rows, name)
+
+
+DOWNLOAD_NAMES = {"fig1": "figure1_balance", "fig2": "figure2_coefficient"}
 
 
 def bar_figure(page: str, table, value: str, hline: float | None = None) -> None:
