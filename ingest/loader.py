@@ -194,10 +194,14 @@ def write_file(
     # A file landed under another registry entry or parser version is landed again: the entry
     # decides what its cells mean (measures, options, parser).
     if status in ("loaded", "duplicate") and landed_under == entry.fingerprint:
+        # seen again: a failed load of another version since then is over (the gate's
+        # no_failed_file compares the times)
+        raw_store.mark_seen(con, source_file, sha, loaded_at)
         return LoadResult(entry.id, source_file, "unchanged")
     manifest = dict(
         source_file=source_file, file_sha256=sha, source_id=entry.id, file_bytes=file_bytes,
         load_id=load_id, loaded_at=loaded_at, entry_fingerprint=entry.fingerprint,
+        last_seen_at=loaded_at,
     )  # fmt: skip
     twin = raw_store.loaded_elsewhere(con, source_file, sha)
     if twin:

@@ -28,6 +28,7 @@ import duckdb
 from ingest.raw_store.manifest import (
     loaded_elsewhere,
     manifest_status,
+    mark_seen,
     may_be_unchanged,
     replace_file_rows,
     upsert_manifest,
@@ -58,7 +59,7 @@ __all__ = [
     "DDL", "OBSERVATION_COLUMNS", "OD_COLUMNS", "OD_DDL", "OD_DICTIONARIES", "OD_TABLES",
     "PLAIN_INTEGER_PATTERN", "PLAIN_INTEGER_SQL", "TABLE_COLUMNS", "adopt_bulk_cells", "connect",
     "delete_od_file", "insert_od_cells", "is_od_cells_table", "loaded_elsewhere",
-    "manifest_status", "may_be_unchanged", "next_od_file_key", "refresh_od_cells_view",
+    "manifest_status", "mark_seen", "may_be_unchanged", "next_od_file_key", "refresh_od_cells_view",
     "replace_file_rows", "upsert_manifest",
 ]  # fmt: skip
 

@@ -45,6 +45,16 @@ def loaded_elsewhere(con, source_file: str, sha: str) -> str | None:
     return row[0] if row else None
 
 
+def mark_seen(con, source_file: str, sha: str, seen_at) -> None:
+    """Record that an ingest found this landed version of the file on disk again (SQL literals:
+    a no-change refresh passes here for every file and must not import pandas to bind values)."""
+    seen = seen_at.replace(tzinfo=None).isoformat(sep=" ")
+    con.execute(
+        f"update raw.load_manifest set last_seen_at = timestamp {literal(seen)} "
+        f"where source_file = {literal(source_file)} and file_sha256 = {literal(sha)}"
+    )
+
+
 def upsert_manifest(con, **row) -> None:
     con.execute(
         "delete from raw.load_manifest where source_file = ? and file_sha256 = ?",

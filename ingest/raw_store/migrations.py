@@ -74,10 +74,17 @@ def add_entry_fingerprint(con) -> None:
     con.execute("alter table raw.load_manifest add column if not exists entry_fingerprint varchar")
 
 
+def add_last_seen_at(con) -> None:
+    """Raw stores written before ingests recorded when they last found each file version on disk
+    (a file restored to a landed version after a failed load: the failure is then over)."""
+    con.execute("alter table raw.load_manifest add column if not exists last_seen_at timestamp")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable], ...] = (
     (1, "raw.od_flow_cells: one base table split into per-file cells tables", split_cells_table),
     (2, "raw.od_flows: the wide table encoded into the compact OD tables", encode_wide_od_flows),
     (3, "raw.load_manifest: entry_fingerprint column", add_entry_fingerprint),
+    (4, "raw.load_manifest: last_seen_at column", add_last_seen_at),
 )
 
 

@@ -243,6 +243,7 @@ create table if not exists raw.load_manifest (
     load_id          varchar not null,
     loaded_at        timestamp not null,
     entry_fingerprint varchar,           -- registry entry + parser version it was landed under
+    last_seen_at     timestamp,          -- when an ingest last found this version on disk
     primary key (source_file, file_sha256)
 );
 -- The registry as of the last load (ingest/source_table.py rewrites it at every load).

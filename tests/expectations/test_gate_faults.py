@@ -335,27 +335,32 @@ def test_a_failed_load_stops_warning_once_the_file_has_loaded_again(
     faulty_build, served_dir, tmp_path
 ):
     """`no_failed_file` warns about a file whose last load failed (it keeps its old rows), naming
-    the file; a failure followed by a successful load of the same file no longer counts."""
+    the file; a failure followed by a successful load of the same file, or by an ingest that
+    found the file back at its landed version (last_seen_at), no longer counts."""
     failed_row = (
         "insert into raw.load_manifest (source_file, file_sha256, source_id, file_bytes, status, "
         "rows_landed, duplicate_of, message, load_id, loaded_at) select source_file, "
         "repeat('{digit}', 64), source_id, file_bytes, 'failed', 0, null, 'injected failure', "
         "'injected', loaded_at + interval '{shift}' from raw.load_manifest where source_file = "
-        "(select {pick}(source_file) from raw.load_manifest where status = 'loaded') "
-        "and status = 'loaded'"
+        "({file}) and status = 'loaded'"
     )
+    loaded = "select source_file from raw.load_manifest where status = 'loaded' order by 1"
+    first, second = f"{loaded} limit 1", f"{loaded} limit 1 offset 1"
+    last = f"{loaded} desc limit 1"
     db = faulty_build(
-        failed_row.format(digit="a", shift="-1 day", pick="min"),  # then loaded again: fixed
-        failed_row.format(digit="b", shift="1 day", pick="max"),  # its last load failed
+        failed_row.format(digit="a", shift="-1 day", file=first),  # then loaded again: fixed
+        failed_row.format(digit="b", shift="1 day", file=last),  # its last load failed
+        # failed, then found back at its landed version by a later ingest: fixed too
+        failed_row.format(digit="c", shift="1 day", file=second),
+        "update raw.load_manifest set last_seen_at = loaded_at + interval '2 days' "
+        f"where status = 'loaded' and source_file = ({second})",
     )
     with duckdb.connect(str(db), read_only=True) as con:
-        first, last = con.execute(
-            "select min(source_file), max(source_file) from raw.load_manifest "
-            "where status = 'loaded'"
-        ).fetchone()
-    assert first != last
+        files = [con.execute(q).fetchone()[0] for q in (first, second, last)]
+    assert len(set(files)) == 3
     report = run_gates(db, served_dir, tmp_path / "gates.json", only=["raw.load_manifest"])
     assert report.passed, report.summary()
     warned = [w for w in report.warnings if "no_failed_file" in w]
     assert len(warned) == 1 and "1 of" in warned[0], report.summary()
-    assert f"source_file={last}" in warned[0] and first not in warned[0]
+    assert f"source_file={files[2]}" in warned[0]
+    assert files[0] not in warned[0] and files[1] not in warned[0]

@@ -133,6 +133,47 @@ def test_failed_correction_keeps_previous_rows(raw_dir):
     assert con.execute("select count(*) from raw.od_flows").fetchone()[0] == 3040
 
 
+def test_a_file_restored_after_a_failed_load_is_recorded_as_seen(raw_dir, monkeypatch):
+    """A correction fails, then the file is put back as it was landed: the ingest finds the
+    landed version again and records when (last_seen_at), after the failure, so the gate's
+    no_failed_file stops counting the failure; the landed rows were never touched."""
+    from datetime import datetime, timedelta
+
+    from ingest import loader
+
+    clock = iter(datetime(2026, 1, 1) + timedelta(hours=h) for h in range(3))  # one per load
+
+    def next_load():
+        now = next(clock)
+        return f"load-{now:%H}", now
+
+    monkeypatch.setattr(loader, "new_load_id", next_load)
+    con = raw_store.connect(":memory:")
+    land_originals(con, load_registry(origin="public_copy"), raw_dir)
+    path = raw_dir / OD
+    original = path.read_bytes()
+    path.write_bytes(original.replace(b"2025,Almaty,Almaty_city,36729",
+                                      b"2025,Almaty,Almaty_city,36 7?9"))  # fmt: skip
+    assert (
+        by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))[OD].status
+        == "failed"
+    )
+    path.write_bytes(original)
+    assert (
+        by_file(land_originals(con, load_registry(origin="public_copy"), raw_dir))[OD].status
+        == "unchanged"
+    )
+    rows = con.execute(
+        "select status, loaded_at, last_seen_at from raw.load_manifest where source_file = ? "
+        "order by loaded_at",
+        [OD],
+    ).fetchall()
+    (landed, landed_at, seen_at), (failed, failed_at, _) = rows
+    assert (landed, failed) == ("loaded", "failed")
+    assert landed_at < failed_at < seen_at
+    assert con.execute("select count(*) from raw.od_flows").fetchone()[0] == 3040
+
+
 def test_unknown_symbol_names_file_sheet_row_and_column(raw_dir, tmp_path):
     import openpyxl
 

@@ -348,3 +348,21 @@ def test_a_failing_migration_is_not_recorded_and_runs_again(tmp_path, monkeypatc
                              "'half_done'").fetchall()  # fmt: skip
         assert tables == []
     assert len(calls) == 2
+
+
+def test_a_manifest_without_last_seen_at_gets_the_column(sample_raw_store, tmp_path):
+    """A store written before ingests recorded last_seen_at: the column is added (NULL: not seen
+    since), every other column and row is kept."""
+    path = copy_store(sample_raw_store, tmp_path)
+    with duckdb.connect(str(path)) as con:  # the manifest of the previous release
+        con.execute("alter table raw.load_manifest drop column last_seen_at")
+        con.execute("delete from raw.schema_version where version = 4")
+        before = con.execute("select * from raw.load_manifest order by all").fetchall()
+    with raw_store.connect(str(path)) as con:
+        after = con.execute(
+            "select * exclude (last_seen_at) from raw.load_manifest order by all"
+        ).fetchall()
+        assert after == before
+        seen = con.execute("select count(last_seen_at) from raw.load_manifest").fetchone()[0]
+        assert seen == 0
+        assert (4,) in con.execute("select version from raw.schema_version").fetchall()
