@@ -442,6 +442,11 @@ def scope_label(scope: str, lang: str) -> str:
     return t(f"scope_{scope}", lang) if f"scope_{scope}" in LABELS else scope
 
 
+def short_scope_label(scope: str, lang: str) -> str:
+    """'internal', 'interregional', 'total' in `lang`: the scope in a legend entry."""
+    return t(f"short_scope_{scope}", lang) if f"short_scope_{scope}" in LABELS else scope
+
+
 def frame_label(frame: str, lang: str) -> str:
     return t(f"frame_{frame}", lang) if f"frame_{frame}" in LABELS else frame
 

@@ -89,11 +89,6 @@ def _region_order(df: pd.DataFrame, value: str) -> list[str]:
     return order + sorted(set(df["region"]) - set(order))
 
 
-def _scope_label(scope: str, lang: str) -> str:
-    key = f"short_scope_{scope}"
-    return i18n.t(key, lang) if key in i18n.LABELS else scope
-
-
 def grouped_bars_figure(
     rows: pd.DataFrame, value: str, value_label: str, lang: str, hline: float | None = None
 ) -> go.Figure:
@@ -116,7 +111,7 @@ def grouped_bars_figure(
             go.Bar(
                 x=d["region"],
                 y=d[value],
-                name=f"{year} · {_scope_label(scope, lang)}",
+                name=f"{year} · {i18n.short_scope_label(scope, lang)}",
                 marker={
                     "color": color,
                     "pattern": {
@@ -129,7 +124,7 @@ def grouped_bars_figure(
                 },
                 customdata=d[["quality_flag"]].fillna("") if "quality_flag" in d else None,
                 hovertemplate="%{x}<br>"
-                + f"{year} · {_scope_label(scope, lang)} · {frame}: "
+                + f"{year} · {i18n.short_scope_label(scope, lang)} · {frame}: "
                 + "%{y:,.3~f}<br>%{customdata[0]}<extra></extra>",
                 meta={
                     "year": year,

@@ -100,7 +100,7 @@ def scopes_by_year(rows) -> str:
     """'2015 interregional (kz16), ..., 2022 internal (kz20)': the paper view's choice per year."""
     per_year = rows.drop_duplicates("year").sort_values("year")
     return ", ".join(
-        f"{int(r.year)} {ui.t('short_scope_' + r.flow_scope)} ({r.region_frame})"
+        f"{int(r.year)} {i18n.short_scope_label(r.flow_scope, lang)} ({r.region_frame})"
         for r in per_year.itertuples()
     )
 

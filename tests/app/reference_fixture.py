@@ -4,6 +4,7 @@ vocabularies from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,12 +15,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 
 
-def paper_view(balance: pd.DataFrame, attractiveness: pd.DataFrame) -> pd.DataFrame:
+def paper_view(
+    balance: pd.DataFrame, attractiveness: pd.DataFrame, frame_of_year: Callable[[int], str]
+) -> pd.DataFrame:
     """marts.fct_migration_paper_view by its definition: per year internal where the year has it,
-    else interregional, in the year's own frame (kz16 to 2017, kz17 2018-2021, kz20 after)."""
-    own = balance["region_frame"] == balance["year"].map(
-        lambda y: "kz16" if y <= 2017 else "kz17" if y <= 2021 else "kz20"
-    )
+    else interregional, in the year's own frame (`frame_of_year`)."""
+    own = balance["region_frame"] == balance["year"].map(frame_of_year)
     rows = balance[own & balance["flow_scope"].isin(["internal", "interregional"])]
     internal_years = set(rows.loc[rows["flow_scope"] == "internal", "year"])
     wanted = rows["flow_scope"] == rows["year"].map(

@@ -447,7 +447,7 @@ def build_tables(years=YEARS, seed: int = 0, build_id: str = "fixture") -> dict[
     }
     tables["dim_source"] = dim_source(tables, max(years))
     tables["paper_claims"] = paper_claims()
-    tables["fct_migration_paper_view"] = paper_view(balance, attractiveness)
+    tables["fct_migration_paper_view"] = paper_view(balance, attractiveness, frame_of_year)
     return tables | drivers_marts(tables)  # the Drivers page's marts, computed from these
 
 

@@ -46,14 +46,7 @@ claim_balances as (
 claim_coverage as (
     select
         claim_id,
-        string_agg(distinct year::varchar, ', ' order by year::varchar) as years,
-        string_agg(distinct flow_scope, ', ' order by flow_scope) as flow_scope,
-        string_agg(distinct region_frame, ', ' order by region_frame) as region_frame,
-        coalesce(
-            string_agg(distinct quality_flag, ', ' order by quality_flag)
-            filter (where quality_flag <> 'ok'),
-            'ok'
-        ) as quality_flag
+        {{ rows_used() }}
     from claim_balances
     group by claim_id
 ),
@@ -443,23 +436,7 @@ check_named_regions_low_indicators as (
         'indicator-years with negative points, Turkestan (South Kazakhstan before 2018) and '
         || 'Zhambyl: '
         || any_value(by_indicator.indicator_summary) as evidence,
-        string_agg(
-            distinct named_region_scores.year::varchar, ', '
-            order by named_region_scores.year::varchar
-        ) as years,
-        'not applicable (socio-economic scores)' as flow_scope,
-        string_agg(
-            distinct named_region_scores.region_frame, ', '
-            order by named_region_scores.region_frame
-        ) as region_frame,
-        coalesce(
-            string_agg(
-                distinct named_region_scores.quality_flag, ', '
-                order by named_region_scores.quality_flag
-            )
-            filter (where named_region_scores.quality_flag <> 'ok'),
-            'ok'
-        ) as quality_flag
+        {{ rows_used('named_region_scores.', 'not applicable (socio-economic scores)') }}
     from named_region_scores
     inner join named_region_indicator_summary as by_indicator
         on named_region_scores.claim_id = by_indicator.claim_id
@@ -509,14 +486,7 @@ check_score_net_association as (
             || ', p = ' || round(p_value, 3) || ', n = ' || n_regions,
             '; ' order by year
         ) as evidence,
-        string_agg(year::varchar, ', ' order by year) as years,
-        string_agg(distinct flow_scope, ', ' order by flow_scope) as flow_scope,
-        string_agg(distinct region_frame, ', ' order by region_frame) as region_frame,
-        coalesce(
-            string_agg(distinct quality_flag, ', ' order by quality_flag)
-            filter (where quality_flag <> 'ok'),
-            'ok'
-        ) as quality_flag
+        {{ rows_used() }}
     from score_associations
     group by claim_id
 ),
