@@ -169,7 +169,8 @@ def series_grid_figure(
 ) -> go.Figure:
     """Small multiples in one figure: for each (panel key, title) the region's series (solid)
     and the national one (dotted). `long` has columns year, panel, region_value,
-    national_value."""
+    national_value. A year without a value between a series' first and last is an empty point,
+    so the line breaks there (2015 and 2020 are never joined)."""
     rows = max(1, math.ceil(len(panels) / columns))
     fig = make_subplots(
         rows=rows,
@@ -180,6 +181,9 @@ def series_grid_figure(
     )
     for i, (key, _) in enumerate(panels):
         d = long[long["panel"] == key].sort_values("year")
+        if not d.empty:
+            years = range(int(d["year"].min()), int(d["year"].max()) + 1)
+            d = d.set_index("year").reindex(years).rename_axis("year").reset_index()
         row, col = i // columns + 1, i % columns + 1
         fig.add_trace(
             go.Scatter(

@@ -451,3 +451,22 @@ def test_a_broken_exposure_file_is_named(tmp_path):
         data.read_required_columns(path)
     with pytest.raises(ValueError, match="cannot read"):
         data.read_required_columns(tmp_path / "missing.yml")
+
+
+def test_series_grid_breaks_the_line_at_years_without_data():
+    """2015 and 2020 with nothing between: the region's line has empty points for 2016-2019, so
+    no segment joins 2015 to 2020; the national line likewise."""
+    long = pd.DataFrame(
+        {
+            "year": [2015, 2020, 2021],
+            "panel": ["net_migration"] * 3,
+            "region_value": [-5.0, -3.0, -2.0],
+            "national_value": [0.0, 0.0, 0.0],
+        }
+    )
+    fig = region_charts.series_grid_figure(long, [("net_migration", "Net")], ("A", "Kazakhstan"))
+    for trace in fig.data:
+        assert list(trace.x) == list(range(2015, 2022))
+        values = [None if pd.isna(v) else v for v in trace.y]
+        assert values[1:5] == [None] * 4 and None not in (values[0], values[5], values[6])
+        assert not trace.connectgaps
