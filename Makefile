@@ -112,7 +112,7 @@ bench: setup-dev ## Benchmarks: refresh stages, no-op refresh, app pages, synthe
 	$(PY) -m bench $(if $(SIZES),--sizes $(SIZES),)
 
 clean: ## Remove build outputs; keeps warehouse/raw_store.duckdb, the published builds and the environment
-	@rm -rf $(WAREHOUSE)/build $(WAREHOUSE)/lint $(WAREHOUSE)/docs $(WAREHOUSE)/reports \
+	@rm -rf $(WAREHOUSE)/build $(WAREHOUSE)/dbt_target $(WAREHOUSE)/lint $(WAREHOUSE)/docs $(WAREHOUSE)/reports \
 	  $(WAREHOUSE)/builds/.*.incoming $(WAREHOUSE)/.current.duckdb.*.tmp \
 	  dbt_project/target dbt_project/logs logs
 	@echo "clean: removed build outputs (build area, reports, dbt target and logs); kept $(WAREHOUSE)/raw_store.duckdb, $(WAREHOUSE)/builds/ and $(WAREHOUSE)/current.duckdb"

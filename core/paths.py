@@ -8,7 +8,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"  # dbt_project.yml target-path (git-ignored)
+# dbt_project.yml's target-path (git-ignored). A refresh keeps only caches keyed on the code here,
+# shared by every warehouse: dbt's partial parse and the unit-test stamp. Each warehouse's own run
+# artifacts go to WarehousePaths.dbt_target.
+DBT_TARGET_DIR = DBT_PROJECT_DIR / "target"
+PARTIAL_PARSE_CACHE = DBT_TARGET_DIR / "partial_parse.msgpack"
 BUILD_FILE_NAME = "warehouse.duckdb"  # constant: dbt-duckdb names the catalog after it
 
 
@@ -29,6 +33,13 @@ class WarehousePaths:
     @property
     def build_db(self) -> Path:
         return self.build_dir / BUILD_FILE_NAME
+
+    @property
+    def dbt_target(self) -> Path:
+        """dbt's target-path for this warehouse: run_results.json, manifest.json, the docs page,
+        compiled SQL. Never shared, so a refresh of another warehouse running at the same time
+        cannot overwrite what this refresh reads back."""
+        return self.root / "dbt_target"
 
     @property
     def builds_dir(self) -> Path:

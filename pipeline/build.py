@@ -18,7 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from core.paths import BUILD_FILE_NAME, DBT_PROJECT_DIR, DBT_TARGET_DIR, REPO_ROOT, WarehousePaths
+from core.paths import (
+    BUILD_FILE_NAME,
+    DBT_PROJECT_DIR,
+    PARTIAL_PARSE_CACHE,
+    REPO_ROOT,
+    WarehousePaths,
+)
 from ingest.raw_store import OD_TABLES, is_od_cells_table
 
 # raw tables kept in the build, besides the per-file OD cells tables od_flow_cells_<key> (their
@@ -32,11 +38,12 @@ PROGRESS_LINE = re.compile(r"\b\d+ of \d+ (?!START)[A-Z]")
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 
 
-def failure_summary(started: float, stdout: str, stderr: str, log_hint: str) -> str:
-    """The failing nodes with dbt's own messages, from target/run_results.json (written by this
-    run: older than `started` means dbt stopped before running nodes, e.g. a parse error, and
-    then the tail of its output says why), and where the full log is."""
-    results_path = DBT_TARGET_DIR / "run_results.json"
+def failure_summary(
+    results_path: Path, started: float, stdout: str, stderr: str, log_hint: str
+) -> str:
+    """The failing nodes with dbt's own messages, from the warehouse's run_results.json (written
+    by this run: older than `started` means dbt stopped before running nodes, e.g. a parse error,
+    and then the tail of its output says why), and where the full log is."""
     failures = []
     try:
         if results_path.stat().st_mtime >= started - 1:
@@ -90,8 +97,16 @@ def prepare_build_db(paths: WarehousePaths) -> Path:
 
 
 def dbt_env(paths: WarehousePaths) -> dict[str, str]:
-    """dbt's environment: this process's, with the build file and the profile's directory."""
-    env = dict(os.environ, KZM_BUILD_DB=BUILD_FILE_NAME, DBT_PROFILES_DIR=str(DBT_PROJECT_DIR))
+    """dbt's environment: this process's, with the build file, the profile's directory, the
+    warehouse's own target-path, and the parse cache every warehouse reads (share_parse_cache)."""
+    env = dict(
+        os.environ,
+        KZM_BUILD_DB=BUILD_FILE_NAME,
+        DBT_PROFILES_DIR=str(DBT_PROJECT_DIR),
+        DBT_TARGET_PATH=str(paths.dbt_target),
+    )
+    if PARTIAL_PARSE_CACHE.is_file():  # dbt refuses a cache path that does not exist
+        env["DBT_PARTIAL_PARSE_FILE_PATH"] = str(PARTIAL_PARSE_CACHE)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     return env
 
@@ -160,9 +175,12 @@ class DbtProcess:
         if log_file:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             log_file.write_text(stdout + stderr, encoding="utf-8")
+        share_parse_cache(self.paths, started)
         if self.proc.returncode != 0:
             where = f"full log: {log_file}" if log_file else "dbt's own log: dbt_project/logs"
-            raise StageError(f"dbt {args[0]}", failure_summary(started, stdout, stderr, where))
+            results = self.paths.dbt_target / "run_results.json"
+            summary = failure_summary(results, started, stdout, stderr, where)
+            raise StageError(f"dbt {args[0]}", summary)
 
     def close(self) -> None:
         """End the worker if it still runs, and reap it. Idempotent; fine if never started."""
@@ -180,6 +198,26 @@ class DbtProcess:
         proc.wait()
 
 
+def share_parse_cache(paths: WarehousePaths, started: float) -> None:
+    """Offer the parse dbt just saved in the warehouse's target to every warehouse.
+
+    dbt reads its partial parse from DBT_PARTIAL_PARSE_FILE_PATH (the shared cache) but writes it
+    to its own target-path; copying it back keeps the cache current. The copy is renamed into
+    place, so a dbt process of another warehouse reading the cache at that moment sees the old
+    file or the new one, never half of it. dbt checks the cache against the code and the profile
+    before using it, so a parse from older code only costs a full parse."""
+    saved = paths.dbt_target / PARTIAL_PARSE_CACHE.name
+    try:
+        if saved.stat().st_mtime < started - 1:
+            return  # dbt stopped before it parsed: nothing new to offer
+        PARTIAL_PARSE_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        partial = PARTIAL_PARSE_CACHE.with_name(f".{PARTIAL_PARSE_CACHE.name}.{os.getpid()}")
+        shutil.copyfile(saved, partial)
+        os.replace(partial, PARTIAL_PARSE_CACHE)
+    except OSError:
+        return  # a cache: the next dbt run parses in full instead
+
+
 def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> None:
     """Run `dbt <args>` against the build file; raise StageError on failure.
 
@@ -187,8 +225,9 @@ def run_dbt(paths: WarehousePaths, *args: str, log_file: Path | None = None) -> 
     name: the rendered profile is then identical for every warehouse, so dbt's partial parse
     (dbt_project/target/partial_parse.msgpack, keyed on a hash of the profile) is reused across
     warehouses; an absolute path would force a full parse (~5 s) whenever the warehouse differs.
-    target/ and logs/ stay in the project directory (dbt resolves them against --project-dir);
-    DuckDB's spill directory (warehouse.duckdb.tmp) stays next to the build file.
+    dbt's other artifacts go to the warehouse's own target (WarehousePaths.dbt_target); logs/
+    stays in the project directory; DuckDB's spill directory (warehouse.duckdb.tmp) stays next
+    to the build file.
 
     dbt runs in its own process (a fresh DbtProcess); the refresh starts its DbtProcess early
     instead, to hide dbt's start-up."""

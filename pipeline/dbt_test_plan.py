@@ -3,7 +3,7 @@
 Data tests and contracts always run. dbt's unit tests check the SQL on inline fixtures, so their
 outcome cannot change unless the code or the tools do: they run only when they have not yet
 passed on this code (a stamp in dbt_project/target, keyed by the code hash and the tool
-versions), or with --force.
+versions, shared by every warehouse), or with --force.
 """
 
 from __future__ import annotations

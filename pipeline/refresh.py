@@ -28,7 +28,7 @@ import duckdb
 from core.build_record import BuildRecord, read_record
 from core.faults import maybe_fail
 from core.lock import RefreshLock, RefreshLocked
-from core.paths import DBT_TARGET_DIR, REPO_ROOT, WarehousePaths, warehouse_paths
+from core.paths import REPO_ROOT, WarehousePaths, warehouse_paths
 from ingest.cli import land
 from pipeline import housekeeping
 from pipeline import publish as publisher
@@ -202,7 +202,7 @@ def _refresh_locked(
             # one self-contained HTML page of dbt's docs per build, published beside the file
             docs_dbt.run("docs", "generate", "--static", log_file=report_dir / "dbt_docs.log",
                          stream_progress=False)  # fmt: skip
-            shutil.copyfile(DBT_TARGET_DIR / "static_index.html",
+            shutil.copyfile(paths.dbt_target / "static_index.html",
                             paths.build_dir / publisher.DOCS_PAGE_NAME)  # fmt: skip
         with timer.stage("publish"):
             build_info = {

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.paths import DBT_TARGET_DIR, REPO_ROOT
+from core.paths import REPO_ROOT
 from pipeline.publish import finalize_build_file
 
 DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
@@ -67,7 +67,8 @@ def readme_mart_table() -> set[str]:
 
 
 def test_readme_mart_table_names_the_marts_of_the_manifest(sample_build):
-    manifest = json.loads((DBT_TARGET_DIR / "manifest.json").read_text(encoding="utf-8"))
+    manifest_path = sample_build.dbt_target / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     marts = {
         node["alias"] or node["name"]
         for node in manifest["nodes"].values()

@@ -218,6 +218,13 @@ def test_parse_reused_across_warehouses_and_unit_tests_only_on_new_code(code, tm
     log = last_dbt_log(second)
     assert FULL_PARSE not in log
     assert unit_tests_run(log) == 0 and "START test " in log
+    # each warehouse reads back its own run results: the second run did not overwrite the first's
+    first_run, second_run = (
+        json.loads((w / "dbt_target" / "run_results.json").read_text())["metadata"]
+        for w in (first, second)
+    )
+    assert first_run["invocation_id"] != second_run["invocation_id"]
+    assert first_run["generated_at"] < second_run["generated_at"]
     info = build_info(second)
     assert info["dbt_unit_tests"].startswith("skipped: passed on this code at 20")
     assert info["dbt_tests_run"] is True
