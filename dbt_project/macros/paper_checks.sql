@@ -1,4 +1,4 @@
-{#- The shape shared by the paper's "in every year" statements (paper_claims): a statement holds
+{#- The shape shared by the paper's "in every year" statements (int_paper__balance_checks): one holds
     when its condition holds in every year with data. `yearly` has one row per (claim_id, year)
     with the boolean column `holds` and the text column `listed` (the regions behind that year);
     warehouse_value says in how many years it held, evidence lists each year under `label`. -#}
@@ -14,8 +14,8 @@
 {%- endmacro %}
 
 {#- What a claim's check used, as the columns years, flow_scope, region_frame and quality_flag
-    of paper_claims: the distinct years, scopes and frames of its rows and their flags other
-    than 'ok' ('ok' when none). `prefix` qualifies the columns ('rows.' in a join); `flow_scope`
+    of the claim checks (int_paper__balance_checks, int_paper__score_checks): the distinct
+    years, scopes and frames of its rows and their flags other than 'ok' ('ok' when none). `prefix` qualifies the columns ('rows.' in a join); `flow_scope`
     replaces the scope list with a fixed text (claims on socio-economic scores). -#}
 {% macro rows_used(prefix='', flow_scope=none) -%}
     string_agg(distinct {{ prefix }}year::varchar, ', ' order by {{ prefix }}year::varchar) as years,
