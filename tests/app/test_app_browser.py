@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.warehouse_fixture import REPO_ROOT, publish_fixture
+from core.paths import REPO_ROOT
+from tests.app.warehouse_fixture import publish_fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import textwrap
 
+from core.paths import REPO_ROOT
 from tests.app.conftest import APP, PAGES
-from tests.app.warehouse_fixture import REPO_ROOT
 
 FORBIDDEN = ("dbt", "great_expectations", "duckdb_engine")
 

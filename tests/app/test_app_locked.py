@@ -13,9 +13,10 @@ import sys
 
 import pytest
 
+from core.paths import REPO_ROOT
 from streamlit_app import data, i18n, reader
 from tests.app.conftest import PAGES, app_test, assert_clean, texts
-from tests.app.warehouse_fixture import REPO_ROOT, publish_fixture
+from tests.app.warehouse_fixture import publish_fixture
 
 HOLD = (
     "import duckdb, sys, time\n"

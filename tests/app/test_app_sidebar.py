@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import subprocess
 
+from core.paths import REPO_ROOT
 from tests.app.conftest import PAGES, assert_clean, open_page, texts
-from tests.app.warehouse_fixture import REPO_ROOT, publish_fixture
+from tests.app.warehouse_fixture import publish_fixture
 
 
 def _sidebar(at) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from core.paths import REPO_ROOT
 from streamlit_app import data, export, geometry, i18n
 from streamlit_app.charts import classification as classification_charts
 from streamlit_app.charts import common
@@ -21,14 +22,9 @@ from streamlit_app.charts import flows as flows_charts
 from streamlit_app.charts import overview as overview_charts
 from streamlit_app.charts import quality as quality_charts
 from streamlit_app.charts import region as region_charts
-from tests.app.warehouse_fixture import (
-    REPO_ROOT,
-    SEEDS,
-    build_tables,
-    publish_fixture,
-    reference_tables,
-    write_warehouse,
-)
+from tests.app.reference_fixture import reference_tables
+from tests.app.regions_fixture import SEEDS
+from tests.app.warehouse_fixture import build_tables, publish_fixture, write_warehouse
 
 # ------------------------------------------------------------------------------------------------
 # geometry
