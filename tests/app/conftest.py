@@ -4,6 +4,7 @@ Streamlit caches cleared around every test, and AppTest helpers."""
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -161,6 +162,15 @@ def year_traces(fig: dict) -> list[dict]:
     """The bar traces of Figures 1-2 that hold a year's values (not the 'no data' slots or the
     legend-only entry)."""
     return [t for t in fig["data"] if "year" in (t.get("meta") or {})]
+
+
+def close(a, b, tol=1e-9) -> bool:
+    """Equal within a relative `tol`, or both missing (None or NaN)."""
+    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
+        return (a is None or (isinstance(a, float) and math.isnan(a))) and (
+            b is None or (isinstance(b, float) and math.isnan(b))
+        )
+    return abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))
 
 
 def sql(root: Path, query: str, params=None):

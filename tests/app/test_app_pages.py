@@ -1,26 +1,24 @@
 """Every page and selector of the app with streamlit.testing.v1.AppTest, on the fixture warehouse.
 
 Each test compares the rows behind a chart or table with the same figures queried straight from
-the published DuckDB file, so the app's pandas code is checked against SQL on the marts.
+the published DuckDB file, so the app's pandas code is checked against SQL on the marts. The Paper
+figures page has its own file, test_app_paper_figures.py.
 """
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
-from streamlit_app import data, geometry, i18n
+from streamlit_app import geometry, i18n
 from tests.app.conftest import (
     PAGES,
     assert_clean,
     chart,
+    close,
     open_page,
-    rows_table,
     sql,
     texts,
     widget,
-    year_traces,
 )
 from tests.app.warehouse_fixture import publish_fixture
 
@@ -37,14 +35,6 @@ def _region_traces(fig: dict) -> dict[str, float | None]:
         for t in fig["data"]
         if isinstance(t.get("meta"), dict) and "region_code" in t["meta"]
     }
-
-
-def _close(a, b, tol=1e-9) -> bool:
-    if a is None or b is None or (isinstance(a, float) and math.isnan(a)):
-        return (a is None or (isinstance(a, float) and math.isnan(a))) and (
-            b is None or (isinstance(b, float) and math.isnan(b))
-        )
-    return abs(float(a) - float(b)) <= tol * max(1.0, abs(float(b)))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -92,14 +82,14 @@ def test_overview_every_scope_frame_and_year(any_warehouse, measure):
             ranking = at.dataframe[0].value
             assert list(ranking["region_code"]) == list(expected["region_code"]), (scope, frame)
             assert all(
-                _close(a, b) for a, b in zip(ranking["value"], expected["value"], strict=True)
+                close(a, b) for a, b in zip(ranking["value"], expected["value"], strict=True)
             )
             assert list(ranking["rank"])[0] == 1
             # the map: one shape per unit of the frame, coloured by the same values
             traces = _region_traces(chart(at, "overview-map"))
             assert len(traces) == len(geometry.load_frame_geojson(frame)["features"])
             want = dict(zip(expected["region_code"], expected["value"], strict=True))
-            assert all(_close(traces[c], v) for c, v in want.items())
+            assert all(close(traces[c], v) for c, v in want.items())
 
 
 def test_overview_score_points_use_the_years_own_frame(any_warehouse):
@@ -128,123 +118,6 @@ def test_overview_score_points_use_the_years_own_frame(any_warehouse):
         shapes = _region_traces(chart(at, "overview-map"))
         assert len(shapes) == len(geometry.load_frame_geojson(frame)["features"]) >= n
         assert i18n.frame_label(frame, "en") in texts(at)
-
-
-# ------------------------------------------------------------------------------------------------
-# paper figures
-
-
-def test_figure1_and_2_every_scope_and_frame(any_warehouse):
-    """Every scope and frame stays selectable besides the paper view, each drawing exactly the
-    mart's rows of that scope and frame."""
-    warehouse = any_warehouse
-    at = open_page("figures")
-    combos = sql(
-        warehouse,
-        "select distinct flow_scope, region_frame from marts.fct_migration_balance "
-        "where net_migration is not null order by all",
-    )
-    for scope, frame in combos.itertuples(index=False):
-        widget(at, "selectbox", "fig1", "figure_view").set_value(scope).run()
-        widget(at, "selectbox", "fig1", "figure_frame").set_value(frame).run()
-        assert_clean(at)
-        expected = sql(
-            warehouse,
-            "select region_code, year, net_migration from marts.fct_migration_balance where "
-            "flow_scope = ? and region_frame = ? and net_migration is not null order by all",
-            [scope, frame],
-        )
-        table = rows_table(at, "net_migration")
-        assert (
-            table[["region_code", "year", "net_migration"]]
-            .astype({"year": int, "net_migration": int})
-            .values.tolist()
-            == expected.astype({"year": int}).values.tolist()
-        )
-        fig = chart(at, "fig1")
-        years = [t["meta"]["year"] for t in fig["data"] if "year" in (t.get("meta") or {})]
-        assert sorted(years) == sorted(set(expected["year"]))
-        assert {t["meta"]["flow_scope"] for t in year_traces(fig)} == {scope}
-        assert sum(len(t["y"]) for t in year_traces(fig)) >= len(expected)
-        assert f"Scope: {i18n.scope_label(scope, 'en')}" in texts(at)
-        sources = sql(
-            warehouse,
-            "select distinct source_id from marts.fct_migration_balance where flow_scope = ? "
-            "and region_frame = ? and net_migration is not null",
-            [scope, frame],
-        )
-        for source in data.split_source_ids(sources["source_id"]):
-            assert f"`{source}`" in texts(at)
-
-    combos = sql(
-        warehouse,
-        "select distinct flow_scope, region_frame from marts.fct_migration_attractiveness "
-        "order by all",
-    )
-    for scope, frame in combos.itertuples(index=False):
-        widget(at, "selectbox", "fig2", "figure_view").set_value(scope).run()
-        widget(at, "selectbox", "fig2", "figure_frame").set_value(frame).run()
-        assert_clean(at)
-        expected = sql(
-            warehouse,
-            "select region_code, year, attractiveness_coefficient from "
-            "marts.fct_migration_attractiveness where flow_scope = ? and region_frame = ? "
-            "order by all",
-            [scope, frame],
-        )
-        table = rows_table(at, "attractiveness_coefficient")
-        assert list(table["region_code"]) == list(expected["region_code"])
-        assert all(
-            _close(a, b)
-            for a, b in zip(
-                table["attractiveness_coefficient"],
-                expected["attractiveness_coefficient"],
-                strict=True,
-            )
-        )
-        fig = chart(at, "fig2")
-        assert any(s.get("y0") == 1.0 and s.get("y1") == 1.0 for s in fig["layout"]["shapes"])
-
-
-def test_figure3_matrix_for_every_year(any_warehouse):
-    warehouse = any_warehouse
-    at = open_page("figures")
-    years = sql(warehouse, "select distinct year from marts.fct_socioeconomic_scores order by 1")
-    for year in years["year"]:
-        widget(at, "selectbox", "fig3", "score_year").set_value(int(year)).run()
-        assert_clean(at)
-        expected = sql(
-            warehouse,
-            "select s.region_code, s.indicator_code, s.score_class, s.score_points, "
-            "c.total_score_points from marts.fct_socioeconomic_scores s left join "
-            "marts.fct_region_scorecard c using (region_code, year) where s.year = ? "
-            "and s.score_class is not null order by s.region_code, s.indicator_code",
-            [int(year)],
-        )
-        matrix = rows_table(at, "indicator_code").sort_values(["region_code", "indicator_code"])
-        got = matrix[["region_code", "indicator_code", "score_class", "score_points",
-                      "total_score_points"]].values.tolist()  # fmt: skip
-        assert got == expected.values.tolist()
-        fig = chart(at, "fig3")
-        classes, totals = fig["data"][0], fig["data"][1]
-        n_regions = expected["region_code"].nunique()
-        assert len(classes["y"]) == len(totals["y"]) == n_regions
-        # the total column is ordered like the rows, best first
-        assert totals["z"] == sorted(totals["z"], reverse=True)
-        assert sorted(v[0] for v in totals["z"]) == sorted(
-            expected.drop_duplicates("region_code")["total_score_points"]
-        )
-
-
-def test_figure3_defaults_to_the_year_with_most_indicators(any_warehouse):
-    warehouse = any_warehouse
-    at = open_page("figures")
-    best = sql(
-        warehouse,
-        "select year, count(distinct indicator_code) as n from marts.fct_socioeconomic_scores "
-        "where score_class is not null group by year order by n desc, year desc limit 1",
-    )
-    assert widget(at, "selectbox", "fig3", "score_year").value == int(best["year"][0])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -277,7 +150,7 @@ def test_region_profile_series_against_national(any_warehouse):
         got = series[series["measure"] == "net_migration_per_1000"].sort_values("year")
         assert list(got["year"]) == list(expected["year"]), (frame, scope, region)
         assert all(
-            _close(a, b)
+            close(a, b)
             for a, b in zip(got["region_value"], expected["net_migration_per_1000"], strict=True)
         )
         national = sql(
@@ -289,7 +162,7 @@ def test_region_profile_series_against_national(any_warehouse):
             [scope, frame],
         )
         assert all(
-            _close(a, b, 1e-6) for a, b in zip(got["national_value"], national["v"], strict=True)
+            close(a, b, 1e-6) for a, b in zip(got["national_value"], national["v"], strict=True)
         )
         coef = series[series["measure"] == "attractiveness_coefficient"].sort_values("year")
         if not coef.empty:
@@ -302,7 +175,7 @@ def test_region_profile_series_against_national(any_warehouse):
                 [scope, frame],
             )
             assert all(
-                _close(a, b, 1e-6) for a, b in zip(coef["national_value"], nat["v"], strict=True)
+                close(a, b, 1e-6) for a, b in zip(coef["national_value"], nat["v"], strict=True)
             )
         assert region in texts(at)
 

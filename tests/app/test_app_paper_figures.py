@@ -1,5 +1,6 @@
-"""Figures 1-3 of the Paper figures page: the paper view by default, flagged values faded and
-listed, years without data left as gaps, and the indicators scored per year for Figure 3.
+"""Figures 1-3 of the Paper figures page: the paper view by default, every scope and frame on
+demand, flagged values faded and listed, years without data left as gaps, Figure 3's matrix and
+the indicators scored per year.
 
 Expected values come from SQL on the published file; the app's pandas code is what is tested."""
 
@@ -8,12 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from streamlit_app import i18n
+from streamlit_app import data, i18n
 from streamlit_app.charts import classification
 from streamlit_app.charts import figures as charts
 from tests.app.conftest import (
     assert_clean,
     chart,
+    close,
     open_page,
     rows_table,
     sql,
@@ -269,3 +271,120 @@ def test_indicator_coverage_and_comparison_by_hand():
     assert same["change"].isna().tolist() == [False, True, True]  # b and c lack a year
     differ = classification.compare_totals(card, 2021, 2020, names, comparable=False)
     assert "change" not in differ.columns
+
+
+# ------------------------------------------------------------------------------------------------
+# every scope and frame, and Figure 3's matrix
+
+
+def test_figure1_and_2_every_scope_and_frame(any_warehouse):
+    """Every scope and frame stays selectable besides the paper view, each drawing exactly the
+    mart's rows of that scope and frame."""
+    warehouse = any_warehouse
+    at = open_page("figures")
+    combos = sql(
+        warehouse,
+        "select distinct flow_scope, region_frame from marts.fct_migration_balance "
+        "where net_migration is not null order by all",
+    )
+    for scope, frame in combos.itertuples(index=False):
+        widget(at, "selectbox", "fig1", "figure_view").set_value(scope).run()
+        widget(at, "selectbox", "fig1", "figure_frame").set_value(frame).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select region_code, year, net_migration from marts.fct_migration_balance where "
+            "flow_scope = ? and region_frame = ? and net_migration is not null order by all",
+            [scope, frame],
+        )
+        table = rows_table(at, "net_migration")
+        assert (
+            table[["region_code", "year", "net_migration"]]
+            .astype({"year": int, "net_migration": int})
+            .values.tolist()
+            == expected.astype({"year": int}).values.tolist()
+        )
+        fig = chart(at, "fig1")
+        years = [t["meta"]["year"] for t in fig["data"] if "year" in (t.get("meta") or {})]
+        assert sorted(years) == sorted(set(expected["year"]))
+        assert {t["meta"]["flow_scope"] for t in year_traces(fig)} == {scope}
+        assert sum(len(t["y"]) for t in year_traces(fig)) >= len(expected)
+        assert f"Scope: {i18n.scope_label(scope, 'en')}" in texts(at)
+        sources = sql(
+            warehouse,
+            "select distinct source_id from marts.fct_migration_balance where flow_scope = ? "
+            "and region_frame = ? and net_migration is not null",
+            [scope, frame],
+        )
+        for source in data.split_source_ids(sources["source_id"]):
+            assert f"`{source}`" in texts(at)
+
+    combos = sql(
+        warehouse,
+        "select distinct flow_scope, region_frame from marts.fct_migration_attractiveness "
+        "order by all",
+    )
+    for scope, frame in combos.itertuples(index=False):
+        widget(at, "selectbox", "fig2", "figure_view").set_value(scope).run()
+        widget(at, "selectbox", "fig2", "figure_frame").set_value(frame).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select region_code, year, attractiveness_coefficient from "
+            "marts.fct_migration_attractiveness where flow_scope = ? and region_frame = ? "
+            "order by all",
+            [scope, frame],
+        )
+        table = rows_table(at, "attractiveness_coefficient")
+        assert list(table["region_code"]) == list(expected["region_code"])
+        assert all(
+            close(a, b)
+            for a, b in zip(
+                table["attractiveness_coefficient"],
+                expected["attractiveness_coefficient"],
+                strict=True,
+            )
+        )
+        fig = chart(at, "fig2")
+        assert any(s.get("y0") == 1.0 and s.get("y1") == 1.0 for s in fig["layout"]["shapes"])
+
+
+def test_figure3_matrix_for_every_year(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("figures")
+    years = sql(warehouse, "select distinct year from marts.fct_socioeconomic_scores order by 1")
+    for year in years["year"]:
+        widget(at, "selectbox", "fig3", "score_year").set_value(int(year)).run()
+        assert_clean(at)
+        expected = sql(
+            warehouse,
+            "select s.region_code, s.indicator_code, s.score_class, s.score_points, "
+            "c.total_score_points from marts.fct_socioeconomic_scores s left join "
+            "marts.fct_region_scorecard c using (region_code, year) where s.year = ? "
+            "and s.score_class is not null order by s.region_code, s.indicator_code",
+            [int(year)],
+        )
+        matrix = rows_table(at, "indicator_code").sort_values(["region_code", "indicator_code"])
+        got = matrix[["region_code", "indicator_code", "score_class", "score_points",
+                      "total_score_points"]].values.tolist()  # fmt: skip
+        assert got == expected.values.tolist()
+        fig = chart(at, "fig3")
+        classes, totals = fig["data"][0], fig["data"][1]
+        n_regions = expected["region_code"].nunique()
+        assert len(classes["y"]) == len(totals["y"]) == n_regions
+        # the total column is ordered like the rows, best first
+        assert totals["z"] == sorted(totals["z"], reverse=True)
+        assert sorted(v[0] for v in totals["z"]) == sorted(
+            expected.drop_duplicates("region_code")["total_score_points"]
+        )
+
+
+def test_figure3_defaults_to_the_year_with_most_indicators(any_warehouse):
+    warehouse = any_warehouse
+    at = open_page("figures")
+    best = sql(
+        warehouse,
+        "select year, count(distinct indicator_code) as n from marts.fct_socioeconomic_scores "
+        "where score_class is not null group by year order by n desc, year desc limit 1",
+    )
+    assert widget(at, "selectbox", "fig3", "score_year").value == int(best["year"][0])
