@@ -39,7 +39,7 @@ from bench.generator import generate, max_rows
 from bench.measure import Measured, run_measured
 from bench.report import write_report
 from bench.sizes import size_label
-from core.paths import REPO_ROOT
+from core.paths import REPO_ROOT, WarehousePaths
 
 WORK_DIR = REPO_ROOT / "warehouse" / "bench"
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -229,10 +229,12 @@ def synthetic_file(rows: int, raw_dir: Path) -> str:
     return rel
 
 
-def dbt_slowest(top: int = 8) -> list[dict]:
-    """The slowest nodes (models, tests) of the last dbt run, from its run_results.json."""
-    path = CODE / "dbt_project" / "target" / "run_results.json"
+def dbt_slowest(warehouse: Path, top: int = 8) -> list[dict]:
+    """The slowest nodes (models, tests) of the warehouse's last `dbt build`, from the copy of
+    its run_results.json the refresh keeps in reports/<build_id>/dbt_build_results.json."""
+    reports = WarehousePaths(warehouse).reports_dir.glob("*/dbt_build_results.json")
     try:
+        path = max(reports, key=lambda report: report.stat().st_mtime)
         results = json.loads(path.read_text())["results"]
     except (OSError, ValueError, KeyError):
         return []
@@ -357,7 +359,7 @@ def bench_size(runs: list[dict], rows: int, timeout_s: float = 7200, suffix: str
         / 2**20,
         1,
     )
-    record["dbt_slowest"] = dbt_slowest()
+    record["dbt_slowest"] = dbt_slowest(warehouse)
     if combined.returncode != 0:
         record["error_detail"] = error_detail(warehouse)
     runs.append(record)

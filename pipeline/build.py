@@ -38,6 +38,15 @@ PROGRESS_LINE = re.compile(r"\b\d+ of \d+ (?!START)[A-Z]")
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 
 
+def written_since(artifact: Path, started: float) -> bool:
+    """Did the dbt run that started at `started` write this artifact (rather than leave one of
+    an earlier run)? False when it is missing."""
+    try:
+        return artifact.stat().st_mtime >= started - 1
+    except OSError:
+        return False
+
+
 def failure_summary(
     results_path: Path, started: float, stdout: str, stderr: str, log_hint: str
 ) -> str:
@@ -46,7 +55,7 @@ def failure_summary(
     and then the tail of its output says why), and where the full log is."""
     failures = []
     try:
-        if results_path.stat().st_mtime >= started - 1:
+        if written_since(results_path, started):
             results = json.loads(results_path.read_text(encoding="utf-8")).get("results", [])
             failures = [
                 f"{r.get('unique_id')} ({r.get('status')}): "
@@ -176,9 +185,12 @@ class DbtProcess:
             log_file.parent.mkdir(parents=True, exist_ok=True)
             log_file.write_text(stdout + stderr, encoding="utf-8")
         share_parse_cache(self.paths, started)
+        results = self.paths.dbt_target / "run_results.json"
+        if log_file and written_since(results, started):  # kept beside the run's log: the
+            # next run in this warehouse (the docs page) overwrites dbt's own copy
+            shutil.copyfile(results, log_file.with_name(f"{log_file.stem}_results.json"))
         if self.proc.returncode != 0:
             where = f"full log: {log_file}" if log_file else "dbt's own log: dbt_project/logs"
-            results = self.paths.dbt_target / "run_results.json"
             summary = failure_summary(results, started, stdout, stderr, where)
             raise StageError(f"dbt {args[0]}", summary)
 
@@ -207,9 +219,9 @@ def share_parse_cache(paths: WarehousePaths, started: float) -> None:
     file or the new one, never half of it. dbt checks the cache against the code and the profile
     before using it, so a parse from older code only costs a full parse."""
     saved = paths.dbt_target / PARTIAL_PARSE_CACHE.name
+    if not written_since(saved, started):
+        return  # dbt stopped before it parsed: nothing new to offer
     try:
-        if saved.stat().st_mtime < started - 1:
-            return  # dbt stopped before it parsed: nothing new to offer
         PARTIAL_PARSE_CACHE.parent.mkdir(parents=True, exist_ok=True)
         partial = PARTIAL_PARSE_CACHE.with_name(f".{PARTIAL_PARSE_CACHE.name}.{os.getpid()}")
         shutil.copyfile(saved, partial)

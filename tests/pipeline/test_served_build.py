@@ -5,6 +5,7 @@ place, leftovers of failed refreshes are removed, and a full disk is named, not 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -59,7 +60,13 @@ def test_a_failing_dbt_node_is_named_with_dbts_message_and_the_log(warehouse, tm
     # read from target/run_results.json: the node's id, its status and DuckDB's own message
     assert "model.kzmigration.stg_raw__observations (error)" in result.stderr
     assert "Binder Error" in result.stderr and '"value"' in result.stderr
-    assert re.search(r"full log: \S+/reports/\S+/dbt_build\.log", result.stderr)
+    log = re.search(r"full log: (\S+/reports/\S+/dbt_build\.log)", result.stderr)
+    assert log, result.stderr
+    # dbt's node results stay beside the log, from this warehouse's own dbt target
+    kept = Path(log.group(1)).with_name("dbt_build_results.json")
+    statuses = {r["unique_id"]: r["status"] for r in json.loads(kept.read_text())["results"]}
+    assert statuses["model.kzmigration.stg_raw__observations"] == "error"
+    assert (copy.dbt_target / "run_results.json").read_bytes() == kept.read_bytes()
 
 
 def test_each_build_carries_its_static_dbt_docs_page(warehouse):
