@@ -1,11 +1,9 @@
-"""Idempotency, duplicates, corrections, drift and bad values, on copies of the real files."""
+"""Idempotency, duplicates, corrections, drift and bad values, on copies of the real files
+(`raw_dir`: tests/ingest/conftest.py)."""
 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
-
-import pytest
 
 from ingest import raw_store, sample
 from ingest.loader import land_originals
@@ -14,15 +12,6 @@ from ingest.registry import load_registry
 OD = "Diar299__kz-migration/Internal_migration.csv"
 KANAT = "kanatislambekov__internal-migration-flow-kz"
 CAMOMILE = "Camomile2552__data-challenge-predictive-model/migration.xlsx"
-
-
-@pytest.fixture()
-def raw_dir(tmp_path, public_copies) -> Path:
-    target = tmp_path / "raw"
-    shutil.copytree(public_copies, target)
-    for path in target.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)  # the shared copies are read-only
-    return target
 
 
 def counts(con) -> tuple[int, int, int]:
