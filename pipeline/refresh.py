@@ -46,7 +46,6 @@ CODE_DIRS = ("ingest", "dbt_project/models", "dbt_project/seeds", "dbt_project/m
              "dbt_project/tests", "expectations", "pipeline", "core", "analysis")  # fmt: skip
 CODE_FILES = ("dbt_project/dbt_project.yml",)
 CODE_SUFFIXES = {".py", ".sql", ".yml", ".yaml", ".csv", ".json"}
-# Where the last dbt build whose unit tests ran and passed records the code they passed on.
 
 
 @dataclass
